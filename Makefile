@@ -1,0 +1,126 @@
+# Slotgate - one non-recursive Makefile, everything out of tree in build/.
+#
+#   make            kernel, ring-3 images and the ISOs
+#   make test       host tests + kernel tests under ACCEL (default auto)
+#   make check      host tests + kernel tests under tcg, icount and bochs
+#   make bench      boot the bench ISO (auto, then icount) and print the table
+#   make run        boot with serial on stdio; make debug waits for gdb
+#
+# ACCEL=auto|tcg|icount|kvm|bochs picks the emulator (scripts/qemu.sh).
+# FLUSH=reload|invlpg|pcid|invpcid picks the slot flush strategy.
+
+ACCEL ?= auto
+FLUSH ?= reload
+B := build
+
+CC := gcc
+LD := ld
+NASM := nasm
+PYTHON := python3
+
+# --- kernel -----------------------------------------------------------------
+KCFLAGS := -std=c11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
+	-mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-sse -mno-mmx \
+	-mno-80387 -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-O2 -g -Wall -Wextra -Werror -MMD -MP -Ikernel -Ibench -Idrivers/include \
+	-DFLUSH_NAME='"$(FLUSH)"'
+KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -T boot/kernel.ld
+
+KERNEL_C := $(wildcard kernel/*.c) $(wildcard tests/kernel/*.c) \
+	$(wildcard bench/*.c)
+KERNEL_ASM := $(wildcard boot/*.asm) $(wildcard stubs/*.asm)
+KERNEL_OBJ := $(KERNEL_C:%.c=$(B)/%.o) $(KERNEL_ASM:%.asm=$(B)/%.o)
+KERNEL := $(B)/slotgate.elf
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/%.o: %.asm
+	@mkdir -p $(dir $@)
+	$(NASM) -f elf64 -g -F dwarf -Istubs/ -MD $(@:.o=.d) -MP $< -o $@
+
+$(KERNEL): $(KERNEL_OBJ) boot/kernel.ld
+	$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJ)
+
+# --- ring-3 images (applications now, drivers later) ---------------------------
+UCFLAGS := -std=c11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
+	-mgeneral-regs-only -O2 -g -Wall -Wextra -Werror -MMD -MP \
+	-Idrivers/include
+ULDFLAGS := -nostdlib -static -z max-page-size=0x1000 -T drivers/lib/app.ld
+ULIB_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard drivers/lib/*.c))
+APPS := $(patsubst drivers/apps/%.c,$(B)/apps/%.elf,$(wildcard drivers/apps/*.c))
+
+$(B)/drivers/%.o: drivers/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -c $< -o $@
+
+$(B)/apps/%.elf: $(B)/drivers/apps/%.o $(ULIB_OBJ) drivers/lib/app.ld
+	@mkdir -p $(dir $@)
+	$(LD) $(ULDFLAGS) -o $@ $< $(ULIB_OBJ)
+
+# --- ISOs: one kernel, one grub.cfg per purpose --------------------------------
+ISOS := $(B)/slotgate.iso $(B)/slotgate-test.iso
+
+$(B)/slotgate.iso: boot/grub-bench.cfg
+$(B)/slotgate-test.iso: boot/grub-test.cfg
+
+$(ISOS): $(KERNEL) $(APPS)
+	@rm -rf $@.dir && mkdir -p $@.dir/boot/grub
+	cp $(KERNEL) $(APPS) $@.dir/boot/
+	cp $(filter %.cfg,$^) $@.dir/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $@.dir 2>$@.log || (cat $@.log; false)
+
+all: $(ISOS)
+.DEFAULT_GOAL := all
+
+# --- host tests: pure kernel modules built for the host under ASan/UBSan -------
+HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -DHOST_TEST \
+	-fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -Ikernel -Ibench -Itests/host -MMD -MP
+HOST_PURE := kernel/mb2.c kernel/elf.c kernel/pmm_core.c kernel/vm.c \
+	kernel/errno.c bench/stats.c
+HOST_SRC := $(wildcard tests/host/*.c) $(filter $(wildcard $(HOST_PURE)),$(HOST_PURE))
+HOST_OBJ := $(HOST_SRC:%.c=$(B)/host/%.o)
+HTEST := $(B)/host/htest
+
+$(B)/host/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(HTEST): $(HOST_OBJ)
+	$(CC) $(HOST_CFLAGS) -o $@ $^
+
+host-test: $(HTEST)
+	$(PYTHON) tests/ktap_runner.py "host=$(HTEST)"
+
+# --- running ------------------------------------------------------------------
+QEMU := scripts/qemu.sh
+KTIMEOUT ?= 300
+
+test: $(HTEST) $(B)/slotgate-test.iso
+	$(PYTHON) tests/ktap_runner.py --timeout $(KTIMEOUT) "host=$(HTEST)" \
+		"kernel-$(ACCEL)=ACCEL=$(ACCEL) $(QEMU) $(B)/slotgate-test.iso"
+
+check: $(HTEST) $(B)/slotgate-test.iso
+	$(PYTHON) tests/ktap_runner.py --timeout $(KTIMEOUT) "host=$(HTEST)" \
+		"kernel-tcg=ACCEL=tcg $(QEMU) $(B)/slotgate-test.iso" \
+		"kernel-icount=ACCEL=icount $(QEMU) $(B)/slotgate-test.iso" \
+		"kernel-bochs=ACCEL=bochs $(QEMU) $(B)/slotgate-test.iso"
+
+bench: $(B)/slotgate.iso
+	$(PYTHON) scripts/bench.py $(B)/slotgate.iso
+
+run: $(B)/slotgate.iso
+	ACCEL=$(ACCEL) $(QEMU) --interactive $(B)/slotgate.iso
+
+debug: $(B)/slotgate.iso
+	ACCEL=tcg GDB=1 $(QEMU) --interactive $(B)/slotgate.iso
+
+clean:
+	rm -rf $(B)
+
+.PHONY: all test check bench run debug clean host-test
+.DELETE_ON_ERROR:
+
+-include $(shell find $(B) -type f -name '*.d' 2>/dev/null)

@@ -1,0 +1,85 @@
+/* bench.c - run the ring-3 benchmark program and report its rows. */
+#include "bench.h"
+#include "bootinfo.h"
+#include "console.h"
+#include "cpu.h"
+#include "errno.h"
+#include "heap.h"
+#include "kstring.h"
+#include "lapic.h"
+#include "stats.h"
+#include "user.h"
+
+static u64 timer_overhead; /* median of the "timer" row, in TSC ticks */
+
+static void print_env(void)
+{
+	const struct cpu_features *f = &cpu_features;
+	kprintf("BENCH_ENV {\"vendor\":\"%s\",\"cpu\":\"%s\",\"hypervisor\":\"%s\","
+		"\"family\":%u,\"model\":%u,\"pcid\":%d,\"invpcid\":%d,\"pge\":%d,"
+		"\"nx\":%d,\"smep\":%d,\"smap\":%d,\"x2apic\":%d,"
+		"\"invariant_tsc\":%d,\"rdtscp\":%d,\"tsc_hz\":%lu,"
+		"\"tsc_source\":\"%s\",\"flush\":\"%s\"}\n",
+		f->vendor, f->brand, f->hypervisor, f->family, f->model, f->pcid,
+		f->invpcid, f->pge, f->nx, f->smep, f->smap, f->x2apic,
+		f->invariant_tsc, f->rdtscp, f->tsc_hz, f->tsc_source, FLUSH_NAME);
+}
+
+static void print_row(const char *name, u64 cold, const struct bench_stats *s,
+		      u64 overhead)
+{
+	kprintf("BENCH {\"mechanism\":\"%s\",\"bench\":\"roundtrip\",\"param\":0,"
+		"\"median\":%lu,\"p10\":%lu,\"p90\":%lu,\"min\":%lu,\"max\":%lu,"
+		"\"n\":%lu,\"cold\":%lu,\"overhead\":%lu,\"unit\":\"tsc\"}\n",
+		name, s->median, s->p10, s->p90, s->min, s->max, s->n, cold,
+		overhead);
+}
+
+i64 bench_record_user(u64 uname, u64 usamples, u64 count)
+{
+	char name[BENCH_NAME_MAX];
+	struct bench_stats s;
+
+	if (count < 2 || count > BENCH_MAX_SAMPLES)
+		return -E_RANGE;
+	if (user_copy_from(name, uname, sizeof(name)) != 0)
+		return -E_FAULT;
+	name[sizeof(name) - 1] = '\0';
+	u64 *v = kmalloc(count * sizeof(u64));
+	if (!v)
+		return -E_NOMEM;
+	if (user_copy_from(v, usamples, count * sizeof(u64)) != 0) {
+		kfree(v);
+		return -E_FAULT;
+	}
+	bool is_timer = strcmp(name, "timer") == 0;
+	u64 overhead = is_timer ? 0 : timer_overhead;
+	u64 cold = v[0] > overhead ? v[0] - overhead : 0;
+	/* The first sample ran cold: reported apart, not in the statistics. */
+	for (u64 i = 1; i < count; i++)
+		v[i] = v[i] > overhead ? v[i] - overhead : 0;
+	stats_compute(v + 1, count - 1, &s);
+	if (is_timer)
+		timer_overhead = s.median;
+	print_row(name, cold, &s, overhead);
+	kfree(v);
+	return 0;
+}
+
+void bench_run_all(void)
+{
+	const void *image;
+	size_t size;
+	i64 code = -1;
+
+	print_env();
+	if (!module_find("bench", &image, &size)) {
+		kprintf("bench: no \"bench\" module\n");
+		return;
+	}
+	timer_overhead = 0;
+	/* No timer interrupt may land inside a timed region. */
+	lapic_timer_stop();
+	int err = user_run("bench", image, size, 0, &code, NULL);
+	kprintf("BENCH_DONE {\"error\":%d,\"exit\":%ld}\n", err, code);
+}

@@ -1,0 +1,26 @@
+/*
+ * bench.h - the kernel side of the benchmarks.
+ *
+ * The timed loops run in ring 3 (drivers/apps/bench.c: a round trip is
+ * measured from where a caller really sits).  The program hands each
+ * row's raw samples to the kernel (SYS_BENCH_RESULT); the kernel
+ * subtracts the timer's own overhead (the "timer" row, measured first in
+ * the same run), computes the statistics and prints one JSON line per row
+ * between the markers scripts/bench.py reads:
+ *   BENCH_ENV {...}          the environment
+ *   BENCH {...}              one row
+ */
+#ifndef SLOTGATE_BENCH_H
+#define SLOTGATE_BENCH_H
+
+#include "types.h"
+
+#define BENCH_MAX_SAMPLES 8192
+#define BENCH_NAME_MAX 32
+
+/* Print the environment, run the "bench" program, print its rows. */
+void bench_run_all(void);
+/* SYS_BENCH_RESULT: copy in @count samples for row @name. */
+i64 bench_record_user(u64 name, u64 samples, u64 count);
+
+#endif

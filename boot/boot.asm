@@ -1,0 +1,194 @@
+; boot.asm - multiboot2 header and the 32-bit entry that reaches long mode.
+;
+; GRUB enters _start in 32-bit protected mode, paging off, EAX = multiboot2
+; magic, EBX = physical address of the boot information (multiboot2 spec
+; §3.3).  We build just enough page tables to run the higher-half kernel:
+;   PML4[0]   -> identity map of the first 4 GiB (2 MiB pages), dropped
+;                again as soon as we run at the kernel's link address;
+;   PML4[256] -> the same 4 GiB at DIRECT_MAP_BASE (the direct map that
+;                the C code extends to all of RAM);
+;   PML4[511] -> PDPT[510] -> first 1 GiB at KERNEL_VMA (-2 GiB), where
+;                the kernel is linked (-mcmodel=kernel).
+; then enable PAE, long mode (EFER.LME, and EFER.NXE when CPUID says NX
+; exists) and paging (SDM 3A §9.8.5 "Initializing IA-32e Mode").
+
+KERNEL_VMA      equ 0xffffffff80000000
+MB2_MAGIC       equ 0xe85250d6
+PTE_P           equ 1
+PTE_RW          equ 2
+PTE_PS          equ 0x80
+COM1            equ 0x3f8
+
+section .multiboot2 align=8
+mb2_header:
+	dd MB2_MAGIC
+	dd 0                                    ; i386 protected mode
+	dd mb2_header_end - mb2_header
+	dd -(MB2_MAGIC + (mb2_header_end - mb2_header))
+	dw 0, 0                                 ; end tag
+	dd 8
+mb2_header_end:
+
+section .boot.text progbits alloc exec
+bits 32
+global _start
+_start:
+	cli
+	cld
+	mov [boot_magic - KERNEL_VMA], eax      ; kmain(magic, info) later
+	mov [boot_info - KERNEL_VMA], ebx
+	; Zero .bss ourselves (page tables and the stack live there).
+	mov edi, __bss_start - KERNEL_VMA
+	mov ecx, __bss_end - KERNEL_VMA
+	sub ecx, edi
+	shr ecx, 2
+	xor eax, eax
+	rep stosd
+	mov esp, boot_stack_top - KERNEL_VMA
+
+	; Long mode needs CPUID leaf 0x80000001 EDX.LM (bit 29).
+	mov eax, 0x80000000
+	cpuid
+	cmp eax, 0x80000001
+	jb .no_long_mode
+	mov eax, 0x80000001
+	cpuid
+	bt edx, 29
+	jnc .no_long_mode
+	mov ebp, edx                            ; keep EDX.NX (bit 20)
+
+	call build_page_tables
+
+	mov eax, cr4
+	or eax, 1 << 5                          ; CR4.PAE
+	mov cr4, eax
+	mov eax, boot_pml4 - KERNEL_VMA
+	mov cr3, eax
+	mov ecx, 0xc0000080                     ; IA32_EFER
+	rdmsr
+	or eax, 1 << 8                          ; LME
+	bt ebp, 20
+	jnc .no_nx
+	or eax, 1 << 11                         ; NXE
+.no_nx:
+	wrmsr
+	mov eax, cr0
+	or eax, (1 << 31) | (1 << 16) | 1       ; PG, WP, PE
+	mov cr0, eax
+
+	lgdt [boot_gdt_ptr - KERNEL_VMA]
+	jmp 0x08:(long_mode_low - KERNEL_VMA)
+
+.no_long_mode:
+	mov esi, no_lm_msg - KERNEL_VMA
+.print:
+	lodsb
+	test al, al
+	jz .halt
+	mov dx, COM1
+	out dx, al
+	jmp .print
+.halt:
+	hlt
+	jmp .halt
+
+; Fill in the (zeroed) boot tables.  All addresses here are physical.
+build_page_tables:
+	mov eax, boot_pdpt_low - KERNEL_VMA
+	or eax, PTE_P | PTE_RW
+	mov [boot_pml4 - KERNEL_VMA], eax               ; identity
+	mov [boot_pml4 - KERNEL_VMA + 256 * 8], eax     ; direct map
+	mov eax, boot_pdpt_high - KERNEL_VMA
+	or eax, PTE_P | PTE_RW
+	mov [boot_pml4 - KERNEL_VMA + 511 * 8], eax
+
+	; boot_pdpt_low[0..3] -> the four PDs; boot_pdpt_high[510] -> PD 0
+	mov edi, boot_pdpt_low - KERNEL_VMA
+	mov eax, boot_pd - KERNEL_VMA
+	or eax, PTE_P | PTE_RW
+	mov ecx, 4
+.pdpt:
+	mov [edi], eax
+	add edi, 8
+	add eax, 4096
+	loop .pdpt
+	mov eax, boot_pd - KERNEL_VMA
+	or eax, PTE_P | PTE_RW
+	mov [boot_pdpt_high - KERNEL_VMA + 510 * 8], eax
+
+	; 2048 PD entries of 2 MiB = 4 GiB; the high dword holds bits 32+
+	mov edi, boot_pd - KERNEL_VMA
+	xor ecx, ecx
+.pd:
+	mov eax, ecx
+	shl eax, 21
+	or eax, PTE_P | PTE_RW | PTE_PS
+	mov [edi + ecx * 8], eax
+	mov eax, ecx
+	shr eax, 11
+	mov [edi + ecx * 8 + 4], eax
+	inc ecx
+	cmp ecx, 2048
+	jb .pd
+	ret
+
+bits 64
+long_mode_low:
+	mov rax, long_mode_high                 ; leave the identity map
+	jmp rax
+
+section .text
+extern kmain
+long_mode_high:
+	mov ax, 0x10
+	mov ds, ax
+	mov es, ax
+	mov ss, ax
+	xor eax, eax
+	mov fs, ax
+	mov gs, ax
+	mov rsp, boot_stack_top
+	; Drop the identity map: nothing runs at low addresses any more.
+	mov qword [boot_pml4], 0
+	mov rax, cr3
+	mov cr3, rax
+	mov edi, [boot_magic]
+	mov esi, [boot_info]
+	xor ebp, ebp
+	call kmain
+.hang:
+	cli
+	hlt
+	jmp .hang
+
+extern __bss_start, __bss_end
+
+section .data
+boot_magic: dd 0
+boot_info:  dd 0
+
+section .rodata
+no_lm_msg: db "slotgate: this CPU has no long mode", 10, 0
+
+align 16
+boot_gdt:
+	dq 0
+	dq 0x00209a0000000000                   ; 0x08: 64-bit code, DPL 0
+	dq 0x0000920000000000                   ; 0x10: data
+boot_gdt_end:
+boot_gdt_ptr:
+	dw boot_gdt_end - boot_gdt - 1
+	dq boot_gdt - KERNEL_VMA
+
+section .bss nobits alloc write
+align 4096
+global boot_pml4
+boot_pml4:      resb 4096
+boot_pdpt_low:  resb 4096
+boot_pdpt_high: resb 4096
+boot_pd:        resb 4 * 4096
+global boot_stack_top
+boot_stack:     resb 16384
+boot_stack_top:
+
+section .note.GNU-stack noalloc noexec nowrite progbits

@@ -1,0 +1,161 @@
+/* cpu.c - CPUID feature detection, protection bits and the TSC rate. */
+#include "cpu.h"
+#include "arch/x86.h"
+#include "console.h"
+#include "kstring.h"
+#include "pit.h"
+
+struct cpu_features cpu_features;
+
+static void read_string(u32 leaf, char *out)
+{
+	u32 r[4];
+	cpuid(leaf, 0, r);
+	memcpy(out, &r[0], 4);
+	memcpy(out + 4, &r[1], 4);
+	memcpy(out + 8, &r[2], 4);
+	memcpy(out + 12, &r[3], 4);
+}
+
+static void detect_names(struct cpu_features *f)
+{
+	u32 r[4];
+
+	cpuid(0, 0, r);
+	memcpy(f->vendor, &r[1], 4);
+	memcpy(f->vendor + 4, &r[3], 4);
+	memcpy(f->vendor + 8, &r[2], 4);
+	cpuid(0x80000000, 0, r);
+	if (r[0] >= 0x80000004) {
+		for (u32 i = 0; i < 3; i++)
+			read_string(0x80000002 + i, f->brand + 16 * i);
+	}
+	char *b = f->brand; /* many brand strings start with spaces */
+	while (*b == ' ')
+		b++;
+	memmove(f->brand, b, strlen(b) + 1);
+}
+
+void cpu_detect(void)
+{
+	struct cpu_features *f = &cpu_features;
+	u32 r[4], max;
+
+	detect_names(f);
+	cpuid(0, 0, r);
+	max = r[0];
+	cpuid(1, 0, r);
+	f->stepping = r[0] & 0xf;
+	f->family = (r[0] >> 8) & 0xf;
+	f->model = (r[0] >> 4) & 0xf;
+	if (f->family == 0xf)
+		f->family += (r[0] >> 20) & 0xff;
+	if (f->family >= 6)
+		f->model |= ((r[0] >> 16) & 0xf) << 4;
+	f->pcid = r[2] & (1u << 17);
+	f->x2apic = r[2] & (1u << 21);
+	f->tsc_deadline = r[2] & (1u << 24);
+	f->pge = r[3] & (1u << 13);
+	bool hv = r[2] & (1u << 31);
+	if (max >= 7) {
+		cpuid(7, 0, r);
+		f->smep = r[1] & (1u << 7);
+		f->invpcid = r[1] & (1u << 10);
+		f->smap = r[1] & (1u << 20);
+	}
+	cpuid(0x80000001, 0, r);
+	f->nx = r[3] & (1u << 20);
+	f->rdtscp = r[3] & (1u << 27);
+	cpuid(0x80000000, 0, r);
+	if (r[0] >= 0x80000007) {
+		cpuid(0x80000007, 0, r);
+		f->invariant_tsc = r[3] & (1u << 8);
+	}
+	if (hv) {
+		cpuid(0x40000000, 0, r);
+		memcpy(f->hypervisor, &r[1], 4);
+		memcpy(f->hypervisor + 4, &r[2], 4);
+		memcpy(f->hypervisor + 8, &r[3], 4);
+	}
+}
+
+void cpu_enable_protection(void)
+{
+	struct cpu_features *f = &cpu_features;
+	u64 cr4 = read_cr4();
+
+	if (f->nx)
+		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
+	if (f->pge)
+		cr4 |= CR4_PGE;
+	if (f->smep)
+		cr4 |= CR4_SMEP;
+	if (f->smap)
+		cr4 |= CR4_SMAP;
+	write_cr4(cr4);
+	write_cr0(read_cr0() | CR0_WP); /* ring 0 honours read-only pages too */
+}
+
+/* CPUID 0x15: TSC = crystal * EBX / EAX; 0x16: base MHz (SDM 2A CPUID). */
+static bool tsc_from_cpuid(struct cpu_features *f)
+{
+	u32 r[4];
+	cpuid(0, 0, r);
+	u32 max = r[0];
+	if (max >= 0x15) {
+		cpuid(0x15, 0, r);
+		if (r[0] && r[1] && r[2]) {
+			f->tsc_hz = (u64)r[2] * r[1] / r[0];
+			f->tsc_source = "cpuid-0x15";
+			return true;
+		}
+	}
+	if (max >= 0x16) {
+		cpuid(0x16, 0, r);
+		if (r[0] & 0xffff) {
+			f->tsc_hz = (u64)(r[0] & 0xffff) * 1000000;
+			f->tsc_source = "cpuid-0x16";
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The hypervisor timing leaf 0x40000010: EAX = TSC kHz (KVM, VMware). */
+static bool tsc_from_hypervisor(struct cpu_features *f)
+{
+	u32 r[4];
+	if (!f->hypervisor[0])
+		return false;
+	cpuid(0x40000000, 0, r);
+	if (r[0] < 0x40000010)
+		return false;
+	cpuid(0x40000010, 0, r);
+	if (!r[0])
+		return false;
+	f->tsc_hz = (u64)r[0] * 1000;
+	f->tsc_source = "hypervisor";
+	return true;
+}
+
+void cpu_measure_tsc(void)
+{
+	struct cpu_features *f = &cpu_features;
+	if (tsc_from_cpuid(f) || tsc_from_hypervisor(f))
+		return;
+	f->tsc_hz = pit_measure_tsc_hz();
+	f->tsc_source = "pit";
+}
+
+void cpu_print(void)
+{
+	const struct cpu_features *f = &cpu_features;
+	kprintf("cpu: %s \"%s\" family %u model %u stepping %u\n", f->vendor,
+		f->brand, f->family, f->model, f->stepping);
+	kprintf("cpu: hypervisor \"%s\"\n", f->hypervisor[0] ? f->hypervisor : "none");
+	kprintf("cpu: features pcid=%d invpcid=%d pge=%d nx=%d smep=%d smap=%d "
+		"x2apic=%d invariant_tsc=%d rdtscp=%d\n",
+		f->pcid, f->invpcid, f->pge, f->nx, f->smep, f->smap, f->x2apic,
+		f->invariant_tsc, f->rdtscp);
+	kprintf("cpu: tsc %lu Hz (from %s)\n", f->tsc_hz, f->tsc_source);
+}

@@ -1,0 +1,48 @@
+/*
+ * cpu.h - what the CPU can do, read once at boot with CPUID, and the
+ * protection features the kernel turns on (NX, PGE, SMEP, SMAP).
+ *
+ * All CPUs are assumed identical (the boot CPU's answers stand for all).
+ */
+#ifndef SLOTGATE_CPU_H
+#define SLOTGATE_CPU_H
+
+#include "types.h"
+
+struct cpu_features {
+	char vendor[13];
+	char brand[49];
+	char hypervisor[13]; /* "" on bare metal */
+	u32 family, model, stepping;
+	bool pcid, invpcid, pge, nx, smep, smap, x2apic, invariant_tsc, rdtscp;
+	bool tsc_deadline;
+	u64 tsc_hz;
+	const char *tsc_source; /* "cpuid-0x15", "cpuid-0x16", "hypervisor", "pit" */
+};
+
+extern struct cpu_features cpu_features;
+
+/* Read CPUID into cpu_features (TSC rate excluded). */
+void cpu_detect(void);
+/* Enable NX (EFER), PGE, SMEP, SMAP (CR4) where present, WP (CR0). */
+void cpu_enable_protection(void);
+/* Find the TSC rate: CPUID 0x15/0x16, the hypervisor leaf, else the PIT. */
+void cpu_measure_tsc(void);
+/* One line per fact, for the boot log. */
+void cpu_print(void);
+
+/* SMAP (SDM 3A §4.6.1): the kernel reaches user pages only between
+ * user_access_begin() and user_access_end(), which set and clear
+ * RFLAGS.AC.  STAC/CLAC fault with #UD without SMAP, hence the test. */
+static inline void user_access_begin(void)
+{
+	if (cpu_features.smap)
+		__asm__ volatile("stac" ::: "memory", "cc");
+}
+static inline void user_access_end(void)
+{
+	if (cpu_features.smap)
+		__asm__ volatile("clac" ::: "memory", "cc");
+}
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * kstring.h - the few C library string functions the kernel provides.
+ *
+ * The prototypes are the standard ones, so pure modules that include this
+ * header build unchanged for the host, where the C library supplies them.
+ */
+#ifndef SLOTGATE_KSTRING_H
+#define SLOTGATE_KSTRING_H
+
+#include "types.h"
+
+void *memcpy(void *restrict dst, const void *restrict src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+
+#endif

@@ -1,0 +1,59 @@
+/* ktest.c - runs the .ktests cases and prints KTAP. */
+#include "ktest.h"
+#include "console.h"
+#include "heap.h"
+#include "pmm.h"
+
+extern const struct ktest_case __ktests_start[], __ktests_end[];
+
+static int failures;
+static const char *skip_reason;
+
+void ktest_fail(const char *file, int line, const char *what, i64 a, i64 b)
+{
+	kprintf("    # %s:%d: expected %s", file, line, what);
+	if (a != b)
+		kprintf(" (%ld != %ld)", a, b);
+	kprintf("\n");
+	failures++;
+}
+
+void ktest_skip(const char *reason) { skip_reason = reason; }
+
+/* Frames the kernel holds for things that outlive a case on purpose
+ * (heap size-class pages) are not leaks. */
+static u64 frames_in_use(void) { return pmm_allocated() - heap_cached_frames(); }
+
+static bool run_one(size_t n, const struct ktest_case *t)
+{
+	u64 frames = frames_in_use(), objects = heap_live_objects();
+
+	failures = 0;
+	skip_reason = NULL;
+	t->fn();
+	if (!skip_reason && frames_in_use() != frames) {
+		kprintf("    # leak: %ld frames\n", (i64)(frames_in_use() - frames));
+		failures++;
+	}
+	if (!skip_reason && heap_live_objects() != objects) {
+		kprintf("    # leak: %ld heap objects\n",
+			(i64)(heap_live_objects() - objects));
+		failures++;
+	}
+	if (skip_reason)
+		kprintf("ok %zu %s # SKIP %s\n", n, t->name, skip_reason);
+	else
+		kprintf("%s %zu %s\n", failures ? "not ok" : "ok", n, t->name);
+	return failures == 0;
+}
+
+int ktest_run_all(void)
+{
+	size_t count = (size_t)(__ktests_end - __ktests_start);
+	int failed = 0;
+
+	kprintf("KTAP version 1\n1..%zu\n", count);
+	for (size_t i = 0; i < count; i++)
+		failed += !run_one(i + 1, &__ktests_start[i]);
+	return failed;
+}

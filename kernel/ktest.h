@@ -1,0 +1,47 @@
+/*
+ * ktest.h - in-kernel test cases, printed as KTAP over serial.
+ *
+ * KTEST(name) { ... } registers a case in the .ktests linker section; the
+ * runner (ktest.c) finds them all, runs each and prints "ok N name" or
+ * "not ok N name".  KT_EXPECT records a failure and goes on.  Around every
+ * case the runner compares the frame and heap counters: a case that leaks
+ * fails even if its own checks passed (SPEC M11).
+ */
+#ifndef SLOTGATE_KTEST_H
+#define SLOTGATE_KTEST_H
+
+#include "types.h"
+
+struct ktest_case {
+	const char *name;
+	void (*fn)(void);
+};
+
+#define KTEST(n)                                                               \
+	static void ktest_fn_##n(void);                                        \
+	static const struct ktest_case ktest_desc_##n                          \
+		__attribute__((used, section(".ktests"), aligned(8))) = {      \
+			#n, ktest_fn_##n};                                     \
+	static void ktest_fn_##n(void)
+
+void ktest_fail(const char *file, int line, const char *what, i64 a, i64 b);
+/* Mark the running case skipped, with a reason (KTAP "# SKIP"). */
+void ktest_skip(const char *reason);
+
+#define KT_EXPECT(cond)                                                        \
+	do {                                                                   \
+		if (!(cond))                                                   \
+			ktest_fail(__FILE__, __LINE__, #cond, 0, 0);           \
+	} while (0)
+
+#define KT_EXPECT_EQ(a, b)                                                     \
+	do {                                                                   \
+		i64 kt_a_ = (i64)(a), kt_b_ = (i64)(b);                        \
+		if (kt_a_ != kt_b_)                                            \
+			ktest_fail(__FILE__, __LINE__, #a " == " #b, kt_a_, kt_b_); \
+	} while (0)
+
+/* Run every case; returns the number that failed. */
+int ktest_run_all(void);
+
+#endif

@@ -1,0 +1,193 @@
+/*
+ * mb2.c - multiboot2 boot information parser.
+ *
+ * The structure is a u32 total_size, a u32 reserved word, then a list of
+ * 8-byte aligned tags {u32 type, u32 size, payload} ended by a tag of
+ * type 0.  Every field is read with memcpy (no unaligned access), every
+ * size is compared against what is left of the structure by subtraction
+ * (no overflow), and every string must end inside its own tag.
+ *
+ * The ACPI RSDP tags (14, 15) are skipped: the parser only sees a virtual
+ * pointer to the structure, so it cannot give the physical address the
+ * rsdp_phys field promises; it stays 0.
+ */
+#include "types.h"
+#include "mb2.h"
+#include "kstring.h"
+
+#define MB2_TAG_END 0
+#define MB2_TAG_CMDLINE 1
+#define MB2_TAG_LOADER 2
+#define MB2_TAG_MODULE 3
+#define MB2_TAG_MMAP 6
+
+#define MB2_HDR_SIZE 8		/* total_size, reserved */
+#define MB2_TAG_HDR 8		/* type, size */
+#define MB2_MODULE_HDR 16	/* tag header, mod_start, mod_end */
+#define MB2_MMAP_HDR 16		/* tag header, entry_size, entry_version */
+#define MB2_MMAP_ENTRY_MIN 24	/* base, length, type, reserved */
+
+static u32 rd32(const u8 *p)
+{
+	u32 v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static u64 rd64(const u8 *p)
+{
+	u64 v;
+
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+/* The @len bytes at @s must hold a NUL; returns the string or NULL. */
+static const char *tag_string(const u8 *s, size_t len)
+{
+	if (strnlen((const char *)s, len) >= len)
+		return NULL;
+	return (const char *)s;
+}
+
+static int parse_module(const u8 *tag, u32 size, struct mb2_info *out)
+{
+	struct mb2_module *m;
+	const char *cmdline;
+	u32 start, end;
+
+	if (size < MB2_MODULE_HDR)
+		return MB2_E_TAG;
+	cmdline = tag_string(tag + MB2_MODULE_HDR, size - MB2_MODULE_HDR);
+	if (!cmdline)
+		return MB2_E_STRING;
+	start = rd32(tag + 8);
+	end = rd32(tag + 12);
+	if (end < start || out->module_count >= MB2_MAX_MODULES)
+		return MB2_E_MODULE;
+	m = &out->modules[out->module_count++];
+	m->start = start;
+	m->end = end;
+	m->cmdline = cmdline;
+	return MB2_OK;
+}
+
+static int parse_mmap(const u8 *tag, u32 size, struct mb2_info *out)
+{
+	u32 entry_size, bytes, off;
+
+	if (size < MB2_MMAP_HDR)
+		return MB2_E_TAG;
+	entry_size = rd32(tag + 8);
+	if (entry_size < MB2_MMAP_ENTRY_MIN || entry_size % 8 != 0)
+		return MB2_E_MMAP;
+	bytes = size - MB2_MMAP_HDR;
+	if (bytes % entry_size != 0)
+		return MB2_E_MMAP;
+	for (off = 0; off < bytes; off += entry_size) {
+		const u8 *e = tag + MB2_MMAP_HDR + off;
+		struct mb2_mmap_entry *m;
+
+		if (out->mmap_count >= MB2_MAX_MMAP) {
+			out->mmap_dropped++;
+			continue;
+		}
+		m = &out->mmap[out->mmap_count++];
+		m->base = rd64(e);
+		m->length = rd64(e + 8);
+		m->type = rd32(e + 16);
+	}
+	return MB2_OK;
+}
+
+/* One tag of @size bytes (already bounds-checked) at @tag. */
+static int parse_tag(const u8 *tag, u32 type, u32 size, struct mb2_info *out,
+		     bool *seen_mmap)
+{
+	const char *s;
+
+	switch (type) {
+	case MB2_TAG_CMDLINE:
+	case MB2_TAG_LOADER:
+		s = tag_string(tag + MB2_TAG_HDR, size - MB2_TAG_HDR);
+		if (!s)
+			return MB2_E_STRING;
+		if (type == MB2_TAG_CMDLINE)
+			out->cmdline = s;
+		else
+			out->loader_name = s;
+		return MB2_OK;
+	case MB2_TAG_MODULE:
+		return parse_module(tag, size, out);
+	case MB2_TAG_MMAP:
+		*seen_mmap = true;
+		return parse_mmap(tag, size, out);
+	default:
+		return MB2_OK; /* unknown tags, and the RSDP copies, skipped */
+	}
+}
+
+/* Walk the tags of the @total byte structure at @base. */
+static int walk_tags(const u8 *base, size_t total, struct mb2_info *out)
+{
+	size_t off = MB2_HDR_SIZE;
+	bool seen_mmap = false;
+
+	while (total - off >= MB2_TAG_HDR) {
+		u32 type = rd32(base + off);
+		u32 size = rd32(base + off + 4);
+		int err;
+
+		if (size < MB2_TAG_HDR || size > total - off)
+			return MB2_E_TAG;
+		if (type == MB2_TAG_END) {
+			if (size != MB2_TAG_HDR)
+				return MB2_E_TAG;
+			return seen_mmap ? MB2_OK : MB2_E_NO_MMAP;
+		}
+		err = parse_tag(base + off, type, size, out, &seen_mmap);
+		if (err)
+			return err;
+		/* size <= total - off, so this cannot wrap; may pass total. */
+		off += ALIGN_UP((size_t)size, 8);
+		if (off > total)
+			break;
+	}
+	return MB2_E_NO_END;
+}
+
+int mb2_parse(u32 magic, const void *info, size_t limit, struct mb2_info *out)
+{
+	const u8 *base = info;
+	u32 total;
+
+	if (magic != MB2_BOOTLOADER_MAGIC)
+		return MB2_E_MAGIC;
+	if (!info || limit < MB2_HDR_SIZE)
+		return MB2_E_SIZE;
+	if (!IS_ALIGNED((uintptr_t)info, 8))
+		return MB2_E_ALIGN;
+	total = rd32(base);
+	if (total < MB2_HDR_SIZE + MB2_TAG_HDR || total > limit)
+		return MB2_E_SIZE;
+
+	memset(out, 0, sizeof(*out));
+	out->total_size = total;
+	out->cmdline = "";
+	out->loader_name = "";
+	return walk_tags(base, total, out);
+}
+
+const char *mb2_error_name(int err)
+{
+	static const char *const names[] = {
+		"MB2_OK",	"MB2_E_MAGIC",	"MB2_E_ALIGN",	"MB2_E_SIZE",
+		"MB2_E_TAG",	"MB2_E_STRING", "MB2_E_MMAP",	"MB2_E_MODULE",
+		"MB2_E_NO_END", "MB2_E_NO_MMAP",
+	};
+
+	if (err > 0 || err < -(int)(ARRAY_SIZE(names) - 1))
+		return "MB2_E_UNKNOWN";
+	return names[-err];
+}

@@ -1,0 +1,82 @@
+/*
+ * mb2.h - multiboot2 boot information parser (pure C, host-tested).
+ *
+ * mb2_parse() reads the information structure GRUB hands the kernel and
+ * copies what the kernel needs into a fixed-size struct mb2_info.  It
+ * trusts nothing: the total size, every tag's size and every string is
+ * checked against the bounds of the structure, and a malformed structure
+ * gives a distinct error instead of a read past its end.
+ *
+ * Invariants of a successful parse:
+ *   - every string pointer points inside the info structure and is
+ *     NUL-terminated within its tag;
+ *   - every module has start <= end;
+ *   - mmap[] holds at most MB2_MAX_MMAP entries (extra ones are counted
+ *     in mmap_dropped, never silently lost).
+ */
+#ifndef SLOTGATE_MB2_H
+#define SLOTGATE_MB2_H
+
+#include "types.h"
+
+#define MB2_BOOTLOADER_MAGIC 0x36d76289u
+#define MB2_MAX_MMAP 64
+#define MB2_MAX_MODULES 16
+
+enum mb2_mem_type {
+	MB2_MEM_AVAILABLE = 1,
+	MB2_MEM_RESERVED = 2,
+	MB2_MEM_ACPI_RECLAIMABLE = 3,
+	MB2_MEM_NVS = 4,
+	MB2_MEM_BADRAM = 5,
+};
+
+struct mb2_mmap_entry {
+	u64 base;
+	u64 length;
+	u32 type; /* enum mb2_mem_type */
+};
+
+struct mb2_module {
+	u64 start; /* physical, inclusive */
+	u64 end;   /* physical, exclusive */
+	const char *cmdline;
+};
+
+struct mb2_info {
+	u32 total_size;
+	const char *cmdline;     /* "" when the tag is absent */
+	const char *loader_name; /* "" when the tag is absent */
+	size_t mmap_count;
+	size_t mmap_dropped;
+	struct mb2_mmap_entry mmap[MB2_MAX_MMAP];
+	size_t module_count;
+	struct mb2_module modules[MB2_MAX_MODULES];
+	u64 rsdp_phys; /* 0 when absent: address of the ACPI RSDP copy tag */
+};
+
+enum mb2_error {
+	MB2_OK = 0,
+	MB2_E_MAGIC = -1,     /* EAX did not hold the multiboot2 magic */
+	MB2_E_ALIGN = -2,     /* info or a tag not 8-byte aligned */
+	MB2_E_SIZE = -3,      /* total_size too small or beyond the bound */
+	MB2_E_TAG = -4,       /* a tag's size is too small or runs past the end */
+	MB2_E_STRING = -5,    /* a string is not NUL-terminated inside its tag */
+	MB2_E_MMAP = -6,      /* memory map entry size malformed */
+	MB2_E_MODULE = -7,    /* module end < start, or too many modules */
+	MB2_E_NO_END = -8,    /* no end tag before total_size */
+	MB2_E_NO_MMAP = -9,   /* no memory map tag at all */
+};
+
+/*
+ * Parse the info structure at @info.  @limit is the number of bytes the
+ * caller can safely read there (an upper bound on total_size); @magic is
+ * the value the loader left in EAX.  Returns MB2_OK or a negative
+ * enum mb2_error; @out is fully written only on success.
+ */
+int mb2_parse(u32 magic, const void *info, size_t limit, struct mb2_info *out);
+
+/* Name of an enum mb2_error value, for logs ("MB2_E_TAG"). */
+const char *mb2_error_name(int err);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * percpu.h - all of one CPU's state in one struct, reached through GS.
+ *
+ * The kernel's GS base points at the CPU's struct cpu, whose first field
+ * points at itself, so this_cpu() is one load (%gs:0).  While ring 3 runs,
+ * the user's GS base is live and the kernel's sits in IA32_KERNEL_GS_BASE;
+ * every entry from ring 3 (trap stub, SYSCALL) starts with SWAPGS (SDM 2B
+ * SWAPGS).  One CPU today; nothing here is global so SMP only adds structs.
+ *
+ * The first fields are read by the asm stubs: their offsets are fixed in
+ * stubs/percpu.inc and checked against this struct at compile time.
+ */
+#ifndef SLOTGATE_PERCPU_H
+#define SLOTGATE_PERCPU_H
+
+#include "ctx.h"
+#include "gdt.h"
+#include "trap.h"
+#include "types.h"
+
+/* Work the kernel counts because it costs or can leak (STYLE.md 11). */
+struct cpu_counters {
+	u64 syscalls;
+	u64 cr3_writes;
+	u64 invlpgs;
+	u64 timer_ticks;
+	u64 user_faults;
+};
+
+struct user_run;
+
+struct cpu {
+	struct cpu *self; /* %gs:0 */
+	u64 user_rsp;     /* %gs:8, SYSCALL entry scratch */
+	u64 kstack_top;   /* %gs:16, stack for traps and syscalls from ring 3 */
+	u32 id;
+	u32 apic_id;
+	u64 *pml4;        /* this CPU's PML4 (upper half shared) */
+	u64 pml4_phys;
+	struct gdt gdt;
+	struct tss tss;
+	struct jmp_ctx *recover;     /* set by trap_catch() */
+	struct fault_info last_fault;
+	struct user_run *user;       /* the ring-3 program running here */
+	struct cpu_counters counters;
+};
+
+#define CPU_OFF_SELF 0
+#define CPU_OFF_USER_RSP 8
+#define CPU_OFF_KSTACK_TOP 16
+
+static inline struct cpu *this_cpu(void)
+{
+	struct cpu *c;
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+/* Set up the boot CPU's struct cpu, GDT, TSS and GS base. */
+void percpu_init_boot(void);
+
+#endif

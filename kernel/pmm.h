@@ -1,0 +1,51 @@
+/*
+ * pmm.h - the physical frame allocator.
+ *
+ * pmm_core is the pure part (a bitmap over a frame range, host-tested);
+ * pmm.c builds the boot CPU's allocator from the multiboot2 memory map,
+ * reserving the kernel image, the boot information, the modules and
+ * everything below 1 MiB.
+ *
+ * Invariants: a frame is either free or handed out, never both; freeing a
+ * frame that is not handed out is a kernel bug (pmm_free panics, the core
+ * returns an error); pmm_allocated() is the number of frames handed out
+ * and not yet freed, so a test compares it before and after to find leaks.
+ */
+#ifndef SLOTGATE_PMM_H
+#define SLOTGATE_PMM_H
+
+#include "types.h"
+
+struct pmm_core {
+	u64 *bitmap;     /* 1 bit per frame, 1 = in use */
+	u64 base;        /* physical address of frame 0 */
+	u64 frames;      /* frames covered */
+	u64 free;        /* frames free now */
+	u64 allocated;   /* frames handed out by alloc and not freed */
+	u64 next;        /* search hint: lowest frame that may be free */
+};
+
+/* Bitmap words needed for @frames frames. */
+#define PMM_BITMAP_WORDS(frames) (((frames) + 63) / 64)
+
+/* Everything starts in use; free the usable ranges with pmm_core_release. */
+void pmm_core_init(struct pmm_core *p, u64 *bitmap, u64 base, u64 frames);
+/* Mark the whole frames inside [start, start+len) free (boot time). */
+void pmm_core_release(struct pmm_core *p, u64 start, u64 len);
+/* Mark every frame touching [start, start+len) in use (boot time). */
+void pmm_core_reserve(struct pmm_core *p, u64 start, u64 len);
+/* Lowest free frame's address, or 0 when none is left. */
+u64 pmm_core_alloc(struct pmm_core *p);
+/* 0, or -E_INVAL for an address outside the range, unaligned or not in use. */
+int pmm_core_free(struct pmm_core *p, u64 phys);
+
+/* The kernel's allocator. */
+struct mb2_info;
+void pmm_init(const struct mb2_info *mb, u64 info_phys, u64 info_size);
+u64 pmm_alloc(void);             /* a zeroed frame, or 0 */
+void pmm_free(u64 phys);
+u64 pmm_allocated(void);
+u64 pmm_free_frames(void);
+u64 pmm_total_frames(void);
+
+#endif

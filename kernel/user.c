@@ -1,0 +1,186 @@
+/* user.c - loading, running and tearing down ring-3 programs. */
+#include "user.h"
+#include "arch/x86.h"
+#include "console.h"
+#include "cpu.h"
+#include "elf.h"
+#include "errno.h"
+#include "kernel.h"
+#include "kstring.h"
+#include "memlayout.h"
+#include "percpu.h"
+#include "pmm.h"
+#include "vm.h"
+
+extern void user_enter(u64 rip, u64 rsp, u64 arg);
+
+static u64 segment_flags(u32 elf_flags)
+{
+	u64 f = VM_USER;
+	if (elf_flags & ELF_SEG_W)
+		f |= VM_WRITE;
+	if (!(elf_flags & ELF_SEG_X))
+		f |= VM_NX;
+	return f;
+}
+
+/* Map one page of a segment: a fresh frame holding the file bytes that
+ * fall in it (the rest stays zero, as memsz > filesz requires). */
+static int load_page(u64 *pml4, const u8 *image, const struct elf_segment *s,
+		     u64 page)
+{
+	u64 frame = pmm_alloc();
+	if (!frame)
+		return -E_NOMEM;
+	u64 file_lo = s->vaddr, file_hi = s->vaddr + s->filesz;
+	u64 lo = MAX(page, file_lo), hi = MIN(page + PAGE_SIZE, file_hi);
+	if (lo < hi)
+		memcpy((u8 *)phys_to_virt(frame) + (lo - page),
+		       image + s->offset + (lo - s->vaddr), hi - lo);
+	int err = vm_map(pml4, page, frame, segment_flags(s->flags));
+	if (err)
+		pmm_free(frame);
+	return err;
+}
+
+static int load_image(u64 *pml4, const void *image, size_t size, u64 *entry)
+{
+	struct elf_image elf;
+	struct elf_limits lim = {APP_IMAGE_LO, APP_IMAGE_HI};
+	int err = elf_parse(image, size, &lim, &elf);
+
+	if (err) {
+		kprintf("user: bad image: %s\n", elf_error_name(err));
+		return -E_NOEXEC;
+	}
+	for (size_t i = 0; i < elf.segment_count; i++) {
+		const struct elf_segment *s = &elf.segments[i];
+		u64 end = ALIGN_UP(s->vaddr + s->memsz, PAGE_SIZE);
+		for (u64 p = ALIGN_DOWN(s->vaddr, PAGE_SIZE); p < end; p += PAGE_SIZE)
+			if ((err = load_page(pml4, image, s, p)) != 0)
+				return err;
+	}
+	for (u64 i = 1; i <= APP_STACK_PAGES; i++) {
+		u64 frame = pmm_alloc();
+		if (!frame)
+			return -E_NOMEM;
+		err = vm_map(pml4, APP_STACK_TOP - i * PAGE_SIZE, frame,
+			     VM_USER | VM_WRITE | VM_NX);
+		if (err) {
+			pmm_free(frame);
+			return err;
+		}
+	}
+	*entry = elf.entry;
+	return 0;
+}
+
+/* Make the program's slot this CPU's PML4 entry 0, or remove it. */
+static void install_slot(u64 entry)
+{
+	struct cpu *cpu = this_cpu();
+	cpu->pml4[APP_SLOT] = entry;
+	/* A changed PML4 entry may be cached in the TLB and the paging-
+	 * structure caches: reloading CR3 drops all non-global translations
+	 * (SDM 3A §4.10.4.1); user pages are never global. */
+	write_cr3(cpu->pml4_phys);
+	cpu->counters.cr3_writes++;
+}
+
+static void teardown(struct user_run *run)
+{
+	vm_free_range(run->pml4, APP_SLOT, APP_SLOT, pmm_free);
+	pmm_free(direct_virt_to_phys(run->pml4));
+}
+
+int user_run(const char *name, const void *image, size_t size, u64 arg,
+	     i64 *exit_code, struct fault_info *fault)
+{
+	struct cpu *cpu = this_cpu();
+	struct user_run run = {.name = name};
+	u64 pml4 = pmm_alloc(), entry = 0;
+
+	if (!pml4)
+		return -E_NOMEM;
+	run.pml4 = phys_to_virt(pml4);
+	int err = load_image(run.pml4, image, size, &entry);
+	if (err) {
+		teardown(&run);
+		return err;
+	}
+	BUG_ON(cpu->user);
+	cpu->user = &run;
+	install_slot(run.pml4[APP_SLOT]);
+	if (ctx_save(&run.ctx) == 0)
+		user_enter(entry, APP_STACK_TOP, arg);
+	/* Back from user_exit() or user_fault(), on this stack again. */
+	install_slot(0);
+	cpu->user = NULL;
+	teardown(&run);
+	if (fault)
+		*fault = run.fault;
+	if (run.killed)
+		return -E_KILLED;
+	if (exit_code)
+		*exit_code = run.exit_code;
+	return 0;
+}
+
+void user_exit(i64 code)
+{
+	struct user_run *run = this_cpu()->user;
+	BUG_ON(!run);
+	run->exit_code = code;
+	ctx_resume(&run->ctx, 1);
+}
+
+void user_fault(struct trap_frame *f)
+{
+	struct cpu *cpu = this_cpu();
+	struct user_run *run = cpu->user;
+
+	if (!run)
+		panic_frame(f, "ring-3 fault with no program running");
+	cpu->counters.user_faults++;
+	char who[48];
+	ksnprintf(who, sizeof(who), "user %s killed", run->name);
+	trap_report(who, f, false);
+	run->killed = true;
+	run->fault = (struct fault_info){f->vector, f->error, f->rip, read_cr2()};
+	ctx_resume(&run->ctx, 1);
+}
+
+struct copy_args {
+	void *dst;
+	const void *src;
+	size_t n;
+};
+
+static void do_user_copy(void *p)
+{
+	struct copy_args *a = p;
+	user_access_begin();
+	memcpy(a->dst, a->src, a->n);
+	user_access_end();
+}
+
+static int user_copy(void *dst, const void *src, size_t n)
+{
+	struct copy_args a = {dst, src, n};
+	struct fault_info info;
+	return trap_catch(do_user_copy, &a, &info) < 0 ? 0 : -E_FAULT;
+}
+
+int user_copy_from(void *dst, u64 src, size_t n)
+{
+	if (!user_range_ok(src, n))
+		return -E_FAULT;
+	return user_copy(dst, (const void *)src, n);
+}
+
+int user_copy_to(u64 dst, const void *src, size_t n)
+{
+	if (!user_range_ok(dst, n))
+		return -E_FAULT;
+	return user_copy((void *)dst, src, n);
+}

@@ -1,0 +1,47 @@
+/*
+ * user.h - ring-3 programs: load an ELF image into the application slot
+ * (PML4 entry 0), run it on the calling kernel thread until it exits or
+ * faults, and give everything back.
+ *
+ * The program's page tables live under a private PML4 page whose entry 0
+ * is the program's slot; running it writes that entry into this CPU's
+ * PML4 (the same move a gate makes for a driver slot) and leaving clears
+ * it again.  user_run() returns only when the program is gone, with every
+ * frame it used freed.
+ */
+#ifndef SLOTGATE_USER_H
+#define SLOTGATE_USER_H
+
+#include "ctx.h"
+#include "trap.h"
+#include "types.h"
+
+struct user_run {
+	const char *name;
+	struct jmp_ctx ctx; /* where user_exit()/user_fault() resume */
+	u64 *pml4;          /* private: only entry 0 (the slot) is used */
+	i64 exit_code;
+	bool killed;
+	struct fault_info fault;
+};
+
+/*
+ * Validate @image, map it, run it with @arg in RDI.  Returns 0 and sets
+ * *exit_code when the program exited, -E_KILLED (fault in *fault if not
+ * NULL) when a fault killed it, -E_NOEXEC for a malformed image,
+ * -E_NOMEM when memory ran out.
+ */
+int user_run(const char *name, const void *image, size_t size, u64 arg,
+	     i64 *exit_code, struct fault_info *fault);
+
+/* From the system call path: end the current program. */
+__attribute__((noreturn)) void user_exit(i64 code);
+/* From the trap path: a ring-3 exception kills the current program. */
+__attribute__((noreturn)) void user_fault(struct trap_frame *f);
+
+/* Copy between the kernel and the current program, checking the range
+ * and surviving a fault: 0 or -E_FAULT. */
+int user_copy_from(void *dst, u64 src, size_t n);
+int user_copy_to(u64 dst, const void *src, size_t n);
+
+#endif

@@ -1,0 +1,312 @@
+#!/bin/bash
+# scripts/qemu.sh - boot a Slotgate ISO under one accelerator (SPEC.md §4).
+#
+#   scripts/qemu.sh [--interactive] [--timeout SECONDS] ISO
+#
+# Environment:
+#   ACCEL=auto|tcg|icount|kvm|bochs  (default auto: kvm only if /dev/kvm is
+#          usable AND the host CPU has vmx/svm, else tcg)
+#   SMP=1  MEM=512M  GDB=1 (QEMU waits for gdb on :1234)  QEMU_EXTRA="args"
+#
+# The guest's serial port COM1 goes to stdout. Exit status:
+#   0    kernel wrote 0x10 to isa-debug-exit (QEMU status 33), or under Bochs
+#        the serial log's last "slotgate: exit N" line has N = 0
+#   1    kernel wrote 0x11 (QEMU status 35), or Bochs without "exit 0"
+#   2    anything else (reason on stderr)
+#   124  --timeout expired; the emulator was killed
+#
+# icount: RDTSC advances by one per guest instruction (shift=0, no sleep).
+# bochs:  a bochsrc is generated in a temporary directory; the serial log is
+#         streamed to stdout. Bochs' VNC (rfb) display binds the first free
+#         TCP port in 5900-5949 on all interfaces and has no port option, so it
+#         runs in its own network namespace (unshare -n) where that works.
+set -euo pipefail
+
+readonly DEBUG_EXIT_OK=33 # (0x10 << 1) | 1
+readonly DEBUG_EXIT_FAIL=35 # (0x11 << 1) | 1
+
+INTERACTIVE=0
+TIMEOUT=0
+ISO=
+TMPDIR_RUN=
+EMU_PID=
+TAIL_PID=
+
+say() { printf 'slotgate: %s\n' "$*" >&2; }
+die() { say "$*"; exit 2; }
+
+usage() {
+    echo "usage: $0 [--interactive] [--timeout SECONDS] ISO" >&2
+    exit 2
+}
+
+parse_args() {
+    while (($#)); do
+        case $1 in
+        --interactive) INTERACTIVE=1 ;;
+        --timeout)
+            (($# >= 2)) || usage
+            [[ $2 =~ ^[0-9]+$ ]] || die "--timeout wants whole seconds, got '$2'"
+            TIMEOUT=$2
+            shift
+            ;;
+        -h | --help) usage ;;
+        -*) usage ;;
+        *)
+            [[ -z $ISO ]] || usage
+            ISO=$1
+            ;;
+        esac
+        shift
+    done
+    [[ -n $ISO ]] || usage
+    [[ -r $ISO ]] || die "cannot read ISO '$ISO'"
+    ((INTERACTIVE == 0)) || TIMEOUT=0
+}
+
+# --- cleanup: only the processes this script started ------------------------
+alive() { [[ -n $1 ]] && kill -0 "$1" 2>/dev/null; }
+
+# shellcheck disable=SC2317  # stop and on_exit run from the EXIT trap
+stop() { # pid: TERM, then KILL if it lingers
+    alive "$1" || return 0
+    kill -TERM "$1" 2>/dev/null
+    local _
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        alive "$1" || return 0
+        sleep 0.1
+    done
+    kill -KILL "$1" 2>/dev/null
+}
+
+# Runs on every exit path; keeps the exit status.
+# shellcheck disable=SC2317
+on_exit() {
+    local rc=$?
+    set +e
+    stop "$EMU_PID"
+    stop "$TAIL_PID"
+    [[ -z $TMPDIR_RUN ]] || rm -rf "$TMPDIR_RUN"
+    exit "$rc"
+}
+
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+trap 'exit 129' HUP
+
+# --- accelerator choice ------------------------------------------------------
+has_hw_virt() { grep -qwE 'vmx|svm' /proc/cpuinfo 2>/dev/null; }
+kvm_usable() { [[ -r /dev/kvm && -w /dev/kvm ]]; }
+
+# Sets ACCEL_NAME and ACCEL_WHY.
+pick_accel() {
+    local want=${ACCEL:-auto}
+    ACCEL_WHY="forced by ACCEL=$want"
+    case $want in
+    tcg | icount | bochs) ACCEL_NAME=$want ;;
+    kvm)
+        ACCEL_NAME=kvm
+        has_hw_virt || ACCEL_WHY="$ACCEL_WHY; host CPU has NO vmx/svm"
+        ;;
+    auto)
+        ACCEL_NAME=tcg
+        if [[ ! -e /dev/kvm ]]; then
+            ACCEL_WHY="auto: no /dev/kvm"
+        elif ! kvm_usable; then
+            ACCEL_WHY="auto: /dev/kvm not readable+writable"
+        elif ! has_hw_virt; then
+            ACCEL_WHY="auto: /dev/kvm present but host CPU has no vmx/svm"
+        else
+            ACCEL_NAME=kvm
+            ACCEL_WHY="auto: /dev/kvm usable and host CPU has vmx/svm"
+        fi
+        ;;
+    *) die "unknown ACCEL='$want' (auto|tcg|icount|kvm|bochs)" ;;
+    esac
+}
+
+warn_paravirt_kvm() {
+    has_hw_virt && return 0
+    cat >&2 <<'EOF'
+slotgate: ****************************************************************
+slotgate: WARNING: ACCEL=kvm on a host CPU without vmx/svm.
+slotgate: This /dev/kvm is paravirtual: every guest ring-0 instruction is
+slotgate: emulated (~1,400 cycles each), SYSCALL from ring 3 does not reach
+slotgate: ring 0, and RDTSCP/INVPCID in ring 0 stop the emulator.
+slotgate: Any figure from this run is MEANINGLESS as a hardware cost.
+slotgate: ****************************************************************
+EOF
+    kvm_usable || say "WARNING: /dev/kvm is not readable+writable; QEMU will fail"
+}
+
+# --- waiting, with the timeout ----------------------------------------------
+# wait_emu: wait for EMU_PID; sets EMU_STATUS, exits 124 on timeout.
+wait_emu() {
+    local deadline=$((SECONDS + TIMEOUT))
+    if ((TIMEOUT > 0)); then
+        while alive "$EMU_PID"; do
+            if ((SECONDS >= deadline)); then
+                say "timeout after $TIMEOUT s"
+                exit 124 # cleanup() kills the emulator and tail
+            fi
+            sleep 0.1
+        done
+    fi
+    EMU_STATUS=0
+    wait "$EMU_PID" || EMU_STATUS=$?
+    EMU_PID=
+}
+
+# --- QEMU ------------------------------------------------------------------------
+qemu_args() {
+    QARGS=(-machine q35 -m "${MEM:-512M}" -smp "${SMP:-1}" -no-reboot
+        -display none -device 'isa-debug-exit,iobase=0xf4,iosize=0x04'
+        -cdrom "$ISO" -boot d)
+    case $ACCEL_NAME in
+    tcg) QARGS+=(-accel tcg -cpu max) ;;
+    icount) QARGS+=(-accel tcg -cpu max -icount 'shift=0,sleep=off'
+        -rtc 'base=2000-01-01T00:00:00,clock=vm') ;;
+    kvm) QARGS+=(-accel kvm -cpu host) ;;
+    esac
+    if ((INTERACTIVE)); then
+        QARGS+=(-serial mon:stdio)
+    else
+        QARGS+=(-serial stdio -monitor none)
+    fi
+    if [[ ${GDB:-0} == 1 ]]; then
+        QARGS+=(-s -S)
+        say "QEMU waits for gdb: target remote :1234"
+    fi
+    if [[ -n ${QEMU_EXTRA:-} ]]; then
+        local -a extra
+        read -r -a extra <<<"$QEMU_EXTRA"
+        QARGS+=("${extra[@]}")
+    fi
+}
+
+qemu_status() {
+    case $1 in
+    "$DEBUG_EXIT_OK") return 0 ;;
+    "$DEBUG_EXIT_FAIL") return 1 ;;
+    0) say "qemu exited 0: guest reset, shut down or triple-faulted without writing port 0xf4" ;;
+    1) say "qemu failed (status 1): bad option, missing ISO or accelerator?" ;;
+    *)
+        if (($1 > 128)); then
+            say "qemu killed by signal $(($1 - 128))"
+        elif (($1 & 1)); then
+            say "guest wrote $(printf '0x%x' $(($1 >> 1))) to isa-debug-exit (status $1)"
+        else
+            say "qemu exited with status $1"
+        fi
+        ;;
+    esac
+    return 2
+}
+
+run_qemu() {
+    qemu_args
+    if ((INTERACTIVE)); then
+        # foreground: QEMU needs the terminal for mon:stdio
+        EMU_STATUS=0
+        qemu-system-x86_64 "${QARGS[@]}" || EMU_STATUS=$?
+    else
+        qemu-system-x86_64 "${QARGS[@]}" </dev/null &
+        EMU_PID=$!
+        wait_emu
+    fi
+    local rc=0
+    qemu_status "$EMU_STATUS" || rc=$?
+    exit "$rc"
+}
+
+# --- Bochs -----------------------------------------------------------------------
+mem_mib() {
+    local m=${MEM:-512M}
+    case $m in
+    *[Gg]) echo $((${m%[Gg]} * 1024)) ;;
+    *[Mm]) echo "${m%[Mm]}" ;;
+    *[!0-9]* | '') die "MEM='$m' not understood for bochs (use e.g. 512M or 1G)" ;;
+    *) echo "$m" ;;
+    esac
+}
+
+write_bochsrc() {
+    local dir=$1 mib
+    mib=$(mem_mib)
+    cat >"$dir/bochsrc" <<EOF
+cpu: model=corei7_skylake_x, count=${SMP:-1}, ips=100000000, reset_on_triple_fault=0
+memory: guest=$mib, host=$mib
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
+ata0-master: type=cdrom, path="$ISO", status=inserted
+boot: cdrom
+com1: enabled=1, mode=file, dev="$dir/serial.log"
+display_library: rfb, options="timeout=0"
+clock: sync=none, time0=946684800
+port_e9_hack: enabled=1
+log: "$dir/bochs.log"
+panic: action=fatal
+error: action=report
+EOF
+    printf 'c\nquit\n' >"$dir/rc"
+}
+
+# Prints the prefix that puts Bochs into its own network namespace, if any.
+netns_prefix() {
+    if unshare -n true 2>/dev/null; then
+        echo "unshare -n"
+    elif unshare -rn true 2>/dev/null; then
+        echo "unshare -rn"
+    fi
+}
+
+# Status from the last "slotgate: exit N" line of the serial log.
+bochs_status() {
+    local dir=$1 last
+    # keep our messages off a half-written guest line
+    if [[ -s $dir/serial.log && $(tail -c 1 "$dir/serial.log") != "" ]]; then echo; fi
+    last=$(grep -a 'slotgate: exit ' "$dir/serial.log" | tail -n 1 | tr -d '\r') || true
+    if [[ $last =~ slotgate:\ exit\ (-?[0-9]+)$ ]]; then
+        [[ ${BASH_REMATCH[1]} == 0 ]] && return 0
+        say "bochs: kernel reported exit ${BASH_REMATCH[1]}"
+    else
+        say "bochs: no 'slotgate: exit N' line on serial (status $EMU_STATUS); end of bochs output:"
+        tail -n 15 "$dir/bochs.out" | sed 's/^/slotgate: | /' >&2 || true
+    fi
+    return 1
+}
+
+run_bochs() {
+    local -a prefix
+    if [[ ${GDB:-0} == 1 ]]; then say "GDB=1 is not supported under bochs; ignored"; fi
+    TMPDIR_RUN=$(mktemp -d "${TMPDIR:-/tmp}/slotgate-bochs.XXXXXX")
+    write_bochsrc "$TMPDIR_RUN"
+    : >"$TMPDIR_RUN/serial.log"
+    read -r -a prefix <<<"$(netns_prefix)"
+    (cd "$TMPDIR_RUN" && exec "${prefix[@]}" bochs -q -f bochsrc -rc rc \
+        </dev/null >bochs.out 2>&1) &
+    EMU_PID=$!
+    tail -n +1 -s 0.2 --pid="$EMU_PID" -f "$TMPDIR_RUN/serial.log" &
+    TAIL_PID=$!
+    wait_emu
+    wait "$TAIL_PID" || true
+    TAIL_PID=
+    local rc=0
+    bochs_status "$TMPDIR_RUN" || rc=$?
+    exit "$rc"
+}
+
+main() {
+    parse_args "$@"
+    pick_accel
+    say "accel=$ACCEL_NAME ($ACCEL_WHY)"
+    if [[ $ACCEL_NAME == kvm ]]; then warn_paravirt_kvm; fi
+    if [[ $ACCEL_NAME == bochs ]]; then
+        run_bochs
+    else
+        run_qemu
+    fi
+}
+
+main "$@"

@@ -1,0 +1,87 @@
+; trap.asm - the 256 interrupt/exception entry stubs and their common path.
+;
+; Each stub pushes a dummy error code where the CPU pushes none (SDM 3A
+; §6.13: vectors 8, 10-14, 17, 21, 29, 30 push one), then its vector, so
+; every trap reaches trap_common with the same frame: struct trap_frame in
+; kernel/trap.h.  SWAPGS happens only when the trap came from ring 3 (the
+; saved CS has RPL 3); the kernel's GS is live otherwise.
+
+%include "percpu.inc"
+
+extern trap_dispatch
+
+section .text
+
+%macro TRAP_STUB 1
+trap_stub_%1:
+%if %1 == 8 || (%1 >= 10 && %1 <= 14) || %1 == 17 || %1 == 21 || %1 == 29 || %1 == 30
+%else
+	push 0
+%endif
+	push %1
+	jmp trap_common
+%endmacro
+
+%assign v 0
+%rep 256
+	align 16
+	TRAP_STUB v
+%assign v v + 1
+%endrep
+
+trap_common:
+	test qword [rsp + 24], 3        ; saved CS: from ring 3?
+	jz .kernel_entry
+	swapgs
+.kernel_entry:
+	push rax
+	push rbx
+	push rcx
+	push rdx
+	push rsi
+	push rdi
+	push rbp
+	push r8
+	push r9
+	push r10
+	push r11
+	push r12
+	push r13
+	push r14
+	push r15
+	cld
+	mov rdi, rsp
+	call trap_dispatch
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop r11
+	pop r10
+	pop r9
+	pop r8
+	pop rbp
+	pop rdi
+	pop rsi
+	pop rdx
+	pop rcx
+	pop rbx
+	pop rax
+	test qword [rsp + 24], 3
+	jz .kernel_exit
+	swapgs
+.kernel_exit:
+	add rsp, 16                     ; vector and error code
+	iretq
+
+section .rodata
+global trap_stub_table
+align 8
+trap_stub_table:
+%assign v 0
+%rep 256
+	dq trap_stub_ %+ v
+%assign v v + 1
+%endrep
+
+section .note.GNU-stack noalloc noexec nowrite progbits

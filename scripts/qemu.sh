@@ -223,11 +223,11 @@ run_qemu() {
 # --- Bochs -----------------------------------------------------------------------
 mem_mib() {
     local m=${MEM:-512M}
-    case $m in
-    *[Gg]) echo $((${m%[Gg]} * 1024)) ;;
-    *[Mm]) echo "${m%[Mm]}" ;;
-    *[!0-9]* | '') die "MEM='$m' not understood for bochs (use e.g. 512M or 1G)" ;;
-    *) echo "$m" ;;
+    [[ $m =~ ^([0-9]+)([MmGg]?)$ ]] ||
+        die "MEM='$m' not understood for bochs (use e.g. 512M or 1G)"
+    case ${BASH_REMATCH[2]} in
+    [Gg]) echo $((BASH_REMATCH[1] * 1024)) ;;
+    *) echo "${BASH_REMATCH[1]}" ;;
     esac
 }
 

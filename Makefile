@@ -77,7 +77,8 @@ all: $(ISOS)
 # --- host tests: pure kernel modules built for the host under ASan/UBSan -------
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -DHOST_TEST \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer -Ikernel -Ibench -Itests/host -MMD -MP
+	-fno-omit-frame-pointer -Ikernel -Ibench -Itests/host -MMD -MP \
+	-DAPP_ELF_PATH='"$(B)/apps/hello.elf"'
 HOST_PURE := kernel/mb2.c kernel/elf.c kernel/pmm_core.c kernel/vm.c \
 	kernel/errno.c bench/stats.c
 HOST_SRC := $(wildcard tests/host/*.c) $(filter $(wildcard $(HOST_PURE)),$(HOST_PURE))
@@ -88,7 +89,7 @@ $(B)/host/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -c $< -o $@
 
-$(HTEST): $(HOST_OBJ)
+$(HTEST): $(HOST_OBJ) | $(APPS)
 	$(CC) $(HOST_CFLAGS) -o $@ $^
 
 host-test: $(HTEST)

@@ -115,7 +115,7 @@ def parse_ktap(text):
     for line in lines:
         if "PANIC" in line and not panicked:
             panicked = True
-            res.problems.append(f"PANIC: {line.strip()[:120]}")
+            res.problems.append(f"line with PANIC: {line.strip()[:120]}")
         m = HEADER_RE.match(line)
         if m:
             headers += 1

@@ -61,6 +61,7 @@ parse_args() {
     done
     [[ -n $ISO ]] || usage
     [[ -r $ISO ]] || die "cannot read ISO '$ISO'"
+    ISO=$(realpath "$ISO")
     ((INTERACTIVE == 0)) || TIMEOUT=0
 }
 

@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""bench.py - the main job: boot the bench ISO, collect its rows, print a table.
+
+    python3 scripts/bench.py [--accels auto,icount] [--out build/bench] ISO
+
+For each accelerator it boots the ISO through scripts/qemu.sh, reads the
+kernel's BENCH_ENV / BENCH JSON lines from serial and prints one table with
+the environment on top.  Under icount the TSC counts guest instructions, so
+the unit is "instructions"; under tcg it is emulated "cycles" that say
+nothing about hardware (the table says so); only kvm or a real PC gives
+cycles worth reading.  Results go to OUT/results.json and OUT/results.csv.
+"""
+import argparse
+import csv
+import datetime
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+QEMU = os.path.join(ROOT, "scripts", "qemu.sh")
+TIMEOUT_S = 600
+
+
+def boot(iso, accel):
+    """Run one boot; return (accel line, env dict, rows list)."""
+    env = dict(os.environ, ACCEL=accel)
+    started = time.time()
+    print(f"bench: booting {os.path.basename(iso)} with ACCEL={accel} ...",
+          file=sys.stderr, flush=True)
+    proc = subprocess.run([QEMU, "--timeout", str(TIMEOUT_S), iso], env=env,
+                          capture_output=True, text=True, errors="replace")
+    accel_line = next((l for l in proc.stderr.splitlines()
+                       if l.startswith("slotgate: accel=")), f"accel={accel}")
+    bench_env, rows, done = {}, [], None
+    for line in proc.stdout.splitlines():
+        line = line.strip()
+        if line.startswith("BENCH_ENV "):
+            bench_env = json.loads(line[len("BENCH_ENV "):])
+        elif line.startswith("BENCH "):
+            row = json.loads(line[len("BENCH "):])
+            rows.append(row)
+            print(f"bench:   {row['mechanism']:<10} median {row['median']}",
+                  file=sys.stderr, flush=True)
+        elif line.startswith("BENCH_DONE "):
+            done = json.loads(line[len("BENCH_DONE "):])
+    if proc.returncode != 0 or not done or done.get("error") or done.get("exit"):
+        sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-2000:])
+        raise SystemExit(f"bench: the {accel} run failed "
+                         f"(status {proc.returncode}, done={done})")
+    print(f"bench: {accel} done in {time.time() - started:.1f} s",
+          file=sys.stderr, flush=True)
+    return accel_line, bench_env, rows
+
+
+def resolved_accel(accel_line):
+    m = re.search(r"accel=(\w+)", accel_line)
+    return m.group(1) if m else "unknown"
+
+
+def unit_for(accel):
+    return {"icount": "instructions", "bochs": "instructions"}.get(accel, "cycles")
+
+
+def commit():
+    try:
+        return subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "unknown"
+
+
+def print_table(accel, accel_line, env, rows):
+    unit = unit_for(accel)
+    feats = " ".join(k for k in ("pcid", "invpcid", "pge", "nx", "smep", "smap",
+                                 "x2apic", "invariant_tsc", "rdtscp") if env.get(k))
+    print()
+    print(f"== {accel_line.replace('slotgate: ', '')}")
+    print(f"   cpu: {env.get('vendor')} \"{env.get('cpu')}\"  hypervisor: "
+          f"{env.get('hypervisor') or 'none'}")
+    print(f"   features: {feats}")
+    print(f"   tsc: {env.get('tsc_hz')} Hz ({env.get('tsc_source')})  "
+          f"FLUSH={env.get('flush')}  commit {commit()}  "
+          f"{datetime.date.today().isoformat()}")
+    if accel == "tcg":
+        print("   NOTE: under TCG a 'cycle' is emulated time: these figures say "
+              "nothing about hardware.")
+    if accel == "kvm" and "vmx/svm" in accel_line and "no vmx" in accel_line:
+        print("   NOTE: paravirtual KVM without vmx/svm: figures are not hardware costs.")
+    base = next((r["median"] for r in rows if r["mechanism"] == "syscall"), 0)
+    ns = unit == "cycles" and accel == "kvm" and env.get("tsc_hz")
+    print(f"   {'mechanism':<12}{'median':>10}{'p10':>8}{'p90':>8}{'min':>8}"
+          f"  {'unit':<13}{'ns':>8}{'/syscall':>10}")
+    for r in rows:
+        if r["mechanism"] == "timer":
+            continue
+        ns_s = f"{r['median'] * 1e9 / env['tsc_hz']:.1f}" if ns else "-"
+        ratio = f"{r['median'] / base:.2f}" if base else "-"
+        print(f"   {r['mechanism']:<12}{r['median']:>10}{r['p10']:>8}{r['p90']:>8}"
+              f"{r['min']:>8}  {unit:<13}{ns_s:>8}{ratio:>10}")
+    timer = next((r for r in rows if r["mechanism"] == "timer"), None)
+    if timer:
+        print(f"   (timer overhead {timer['median']} {unit} subtracted; "
+              f"n={timer['n']} samples per row, first sample reported apart)")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--accels", default="auto,icount")
+    ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench"))
+    ap.add_argument("iso")
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    runs = []
+    for accel in args.accels.split(","):
+        accel_line, env, rows = boot(args.iso, accel)
+        real = resolved_accel(accel_line)
+        runs.append((real, accel_line, env, rows))
+    results = []
+    for real, accel_line, env, rows in runs:
+        print_table(real, accel_line, env, rows)
+        for r in rows:
+            results.append(dict(r, accel=real, unit=unit_for(real)))
+    envs = {real: dict(env, accel_line=accel_line, commit=commit(),
+                       date=datetime.datetime.now().isoformat(timespec="seconds"))
+            for real, accel_line, env, _ in runs}
+    with open(os.path.join(args.out, "results.json"), "w") as f:
+        json.dump({"env": envs, "results": results}, f, indent=1)
+    fields = ["accel", "mechanism", "bench", "param", "median", "p10", "p90",
+              "min", "max", "n", "cold", "overhead", "unit"]
+    with open(os.path.join(args.out, "results.csv"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(results)
+    print(f"\nwrote {args.out}/results.json and results.csv")
+
+
+if __name__ == "__main__":
+    main()

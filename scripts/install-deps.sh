@@ -1,0 +1,17 @@
+#!/bin/sh
+# install-deps.sh - everything Slotgate needs on a fresh Debian 12, as root.
+# Toolchain, GRUB (BIOS) for the ISOs, QEMU, Bochs with its BIOS images,
+# python3 for the test runner and the benchmark table.
+set -eu
+
+PACKAGES="make gcc binutils nasm grub-pc-bin grub-common xorriso mtools
+qemu-system-x86 bochs bochsbios vgabios python3 git util-linux"
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps.sh: run as root (apt-get)" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $PACKAGES

@@ -123,5 +123,6 @@ clean:
 
 .PHONY: all test check bench run debug clean host-test
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 -include $(shell find $(B) -type f -name '*.d' 2>/dev/null)

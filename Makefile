@@ -12,6 +12,8 @@
 ACCEL ?= auto
 FLUSH ?= reload
 B := build
+FLUSHES := reload invlpg pcid invpcid
+FLUSH_ID := $(if $(filter $(FLUSH),$(FLUSHES)),FLUSH_$(shell echo $(FLUSH) | tr a-z A-Z),$(error FLUSH must be one of: $(FLUSHES)))
 
 CC := gcc
 LD := ld
@@ -22,26 +24,32 @@ PYTHON := python3
 KCFLAGS := -std=c11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
 	-mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-sse -mno-mmx \
 	-mno-80387 -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
-	-O2 -g -Wall -Wextra -Werror -MMD -MP -Ikernel -Ibench -Idrivers/include \
-	-DFLUSH_NAME='"$(FLUSH)"'
+	-O2 -g -Wall -Wextra -Werror -MMD -MP -Ikernel -Islots -Ibench \
+	-Idrivers/include -DFLUSH_NAME='"$(FLUSH)"' -DFLUSH=$(FLUSH_ID)
 KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -T boot/kernel.ld
 
-KERNEL_C := $(wildcard kernel/*.c) $(wildcard tests/kernel/*.c) \
-	$(wildcard bench/*.c)
+KERNEL_C := $(wildcard kernel/*.c) $(wildcard slots/*.c) \
+	$(wildcard tests/kernel/*.c) $(wildcard bench/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm) $(wildcard stubs/*.asm)
-KERNEL_OBJ := $(KERNEL_C:%.c=$(B)/%.o) $(KERNEL_ASM:%.asm=$(B)/%.o)
-KERNEL := $(B)/slotgate.elf
+# Kernel objects, the kernel and its ISOs live in build/<FLUSH>/: every
+# strategy is its own build, and switching FLUSH never reuses an object.
+KB := $(B)/$(FLUSH)
+KERNEL_OBJ := $(KERNEL_C:%.c=$(KB)/%.o) $(KERNEL_ASM:%.asm=$(KB)/%.o)
+KERNEL := $(KB)/slotgate.elf
 
-$(B)/%.o: %.c
+$(KB)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(KCFLAGS) -c $< -o $@
 
-$(B)/%.o: %.asm
+$(KB)/%.o: %.asm
 	@mkdir -p $(dir $@)
-	$(NASM) -f elf64 -g -F dwarf -Istubs/ -MD $(@:.o=.d) -MP $< -o $@
+	@echo "  NASM    $<"
+	@$(NASM) -f elf64 -g -F dwarf -Istubs/ -MD $(@:.o=.d) -MP $< -o $@
 
 $(KERNEL): $(KERNEL_OBJ) boot/kernel.ld
-	$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJ)
+	@echo "  LD      $@"
+	@$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJ)
 
 # --- ring-3 images (applications now, drivers later) ---------------------------
 UCFLAGS := -std=c11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
@@ -53,23 +61,28 @@ APPS := $(patsubst drivers/apps/%.c,$(B)/apps/%.elf,$(wildcard drivers/apps/*.c)
 
 $(B)/drivers/%.o: drivers/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(UCFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(UCFLAGS) -c $< -o $@
 
 $(B)/apps/%.elf: $(B)/drivers/apps/%.o $(ULIB_OBJ) drivers/lib/app.ld
 	@mkdir -p $(dir $@)
-	$(LD) $(ULDFLAGS) -o $@ $< $(ULIB_OBJ)
+	@echo "  LD      $@"
+	@$(LD) $(ULDFLAGS) -o $@ $< $(ULIB_OBJ)
 
 # --- ISOs: one kernel, one grub.cfg per purpose --------------------------------
-ISOS := $(B)/slotgate.iso $(B)/slotgate-test.iso
+ISO := $(KB)/slotgate.iso
+TEST_ISO := $(KB)/slotgate-test.iso
+ISOS := $(ISO) $(TEST_ISO)
 
-$(B)/slotgate.iso: boot/grub-bench.cfg
-$(B)/slotgate-test.iso: boot/grub-test.cfg
+$(ISO): boot/grub-bench.cfg
+$(TEST_ISO): boot/grub-test.cfg
 
 $(ISOS): $(KERNEL) $(APPS)
 	@rm -rf $@.dir && mkdir -p $@.dir/boot/grub
-	cp $(KERNEL) $(APPS) $@.dir/boot/
-	cp $(filter %.cfg,$^) $@.dir/boot/grub/grub.cfg
-	grub-mkrescue -o $@ $@.dir 2>$@.log || (cat $@.log; false)
+	@cp $(KERNEL) $(APPS) $@.dir/boot/
+	@cp $(filter %.cfg,$^) $@.dir/boot/grub/grub.cfg
+	@echo "  ISO     $@"
+	@grub-mkrescue -o $@ $@.dir 2>$@.log || (cat $@.log; false)
 
 all: $(ISOS)
 .DEFAULT_GOAL := all
@@ -77,20 +90,22 @@ all: $(ISOS)
 # --- host tests: pure kernel modules built for the host under ASan/UBSan -------
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -DHOST_TEST \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer -Ikernel -Ibench -Itests/host -MMD -MP \
+	-fno-omit-frame-pointer -Ikernel -Islots -Ibench -Itests/host -MMD -MP \
 	-DAPP_ELF_PATH='"$(B)/apps/hello.elf"'
 HOST_PURE := kernel/mb2.c kernel/elf.c kernel/pmm_core.c kernel/vm.c \
-	kernel/errno.c bench/stats.c
+	kernel/errno.c bench/stats.c $(wildcard slots/*.c)
 HOST_SRC := $(wildcard tests/host/*.c) $(filter $(wildcard $(HOST_PURE)),$(HOST_PURE))
 HOST_OBJ := $(HOST_SRC:%.c=$(B)/host/%.o)
 HTEST := $(B)/host/htest
 
 $(B)/host/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -c $< -o $@
+	@echo "  HOSTCC  $<"
+	@$(CC) $(HOST_CFLAGS) -c $< -o $@
 
 $(HTEST): $(HOST_OBJ) | $(APPS)
-	$(CC) $(HOST_CFLAGS) -o $@ $^
+	@echo "  HOSTLD  $@"
+	@$(CC) $(HOST_CFLAGS) -o $@ $^
 
 host-test: $(HTEST)
 	$(PYTHON) tests/ktap_runner.py "host=$(HTEST)"
@@ -99,24 +114,24 @@ host-test: $(HTEST)
 QEMU := scripts/qemu.sh
 KTIMEOUT ?= 300
 
-test: $(HTEST) $(B)/slotgate-test.iso
+test: $(HTEST) $(TEST_ISO)
 	$(PYTHON) tests/ktap_runner.py --timeout $(KTIMEOUT) "host=$(HTEST)" \
-		"kernel-$(ACCEL)=ACCEL=$(ACCEL) $(QEMU) $(B)/slotgate-test.iso"
+		"kernel-$(ACCEL)=ACCEL=$(ACCEL) $(QEMU) $(TEST_ISO)"
 
-check: $(HTEST) $(B)/slotgate-test.iso
+check: $(HTEST) $(TEST_ISO)
 	$(PYTHON) tests/ktap_runner.py --timeout $(KTIMEOUT) "host=$(HTEST)" \
-		"kernel-tcg=ACCEL=tcg $(QEMU) $(B)/slotgate-test.iso" \
-		"kernel-icount=ACCEL=icount $(QEMU) $(B)/slotgate-test.iso" \
-		"kernel-bochs=ACCEL=bochs $(QEMU) $(B)/slotgate-test.iso"
+		"kernel-tcg=ACCEL=tcg $(QEMU) $(TEST_ISO)" \
+		"kernel-icount=ACCEL=icount $(QEMU) $(TEST_ISO)" \
+		"kernel-bochs=ACCEL=bochs $(QEMU) $(TEST_ISO)"
 
-bench: $(B)/slotgate.iso
-	$(PYTHON) scripts/bench.py $(B)/slotgate.iso
+bench: $(ISO)
+	$(PYTHON) scripts/bench.py $(ISO)
 
-run: $(B)/slotgate.iso
-	ACCEL=$(ACCEL) $(QEMU) --interactive $(B)/slotgate.iso
+run: $(ISO)
+	ACCEL=$(ACCEL) $(QEMU) --interactive $(ISO)
 
-debug: $(B)/slotgate.iso
-	ACCEL=tcg GDB=1 $(QEMU) --interactive $(B)/slotgate.iso
+debug: $(ISO)
+	ACCEL=tcg GDB=1 $(QEMU) --interactive $(ISO)
 
 clean:
 	rm -rf $(B)

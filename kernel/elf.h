@@ -13,7 +13,7 @@
  * vaddr and offset congruent modulo the page size, inside the caller's
  * allowed window [lim.lo, lim.hi), not overlapping another segment at
  * page granularity, not writable and executable at once; and the entry
- * point inside an executable segment.
+ * point inside an executable segment.  @lim and @out must not be NULL.
  */
 #ifndef SLOTGATE_ELF_H
 #define SLOTGATE_ELF_H
@@ -55,7 +55,7 @@ enum elf_error {
 	ELF_E_CLASS = -3,       /* not ELFCLASS64 */
 	ELF_E_DATA = -4,        /* not little endian */
 	ELF_E_VERSION = -5,
-	ELF_E_TYPE = -6,        /* not ET_EXEC */
+	ELF_E_TYPE = -6,        /* not ET_EXEC (ET_DYN for drivers) */
 	ELF_E_MACHINE = -7,     /* not EM_X86_64 */
 	ELF_E_PHDR = -8,        /* program header table out of bounds / bad entry size */
 	ELF_E_NO_SEGMENTS = -9, /* no PT_LOAD segment */
@@ -67,10 +67,44 @@ enum elf_error {
 	ELF_E_SEG_OVERLAP = -15,/* two segments share a page */
 	ELF_E_SEG_WX = -16,     /* writable and executable */
 	ELF_E_ENTRY = -17,      /* entry not inside an executable segment */
+	ELF_E_DYNAMIC = -18,    /* dynamic section malformed or asks for what we lack */
+	ELF_E_RELOC_TYPE = -19, /* a relocation other than RELATIVE/NONE */
+	ELF_E_RELOC_RANGE = -20,/* a relocation target or addend outside the image */
 };
 
 int elf_parse(const void *data, size_t size, const struct elf_limits *lim,
 	      struct elf_image *out);
+
+/*
+ * Drivers are position-independent (ET_DYN) images linked at address 0
+ * and relocated into their slot.  elf_parse_driver() makes every check of
+ * elf_parse() with the window [0, max_span), except that the type must be
+ * ET_DYN, and also validates the dynamic section: PT_DYNAMIC inside a
+ * loadable segment and the file; no DT_NEEDED, DT_TEXTREL, DT_REL,
+ * DT_JMPREL or other relocation table than DT_RELA; DT_RELAENT == 24;
+ * the RELA table inside the file; every entry of type R_X86_64_RELATIVE
+ * (or R_X86_64_NONE), its 8 target bytes inside a writable segment's
+ * [vaddr, vaddr + memsz), its addend inside [0, max_span].
+ * An ET_DYN image without PT_DYNAMIC has no relocations (count 0).
+ */
+struct elf_relocs {
+	u64 offset; /* file offset of the first Elf64_Rela */
+	u64 count;  /* number of entries */
+};
+
+int elf_parse_driver(const void *data, size_t size, u64 max_span,
+		     struct elf_image *out, struct elf_relocs *rel);
+
+/*
+ * Apply the relocations of an image checked by elf_parse_driver(), loaded
+ * at @base: for each R_X86_64_RELATIVE entry, write64(ctx, r_offset,
+ * base + addend).  The callback gets the image-relative offset so the
+ * caller decides how to reach the loaded bytes.  The entries are read
+ * from @data while relocating, so write64 must not modify @data (do not
+ * relocate the checked file buffer in place).
+ */
+void elf_relocate(const void *data, const struct elf_relocs *rel, u64 base,
+		  void (*write64)(void *ctx, u64 offset, u64 value), void *ctx);
 
 /* Name of an enum elf_error value, for logs ("ELF_E_MAGIC"). */
 const char *elf_error_name(int err);

@@ -86,10 +86,10 @@ int vm_unmap(u64 *pml4, u64 va, u64 *pa)
 	if (pa)
 		*pa = leaf & (level == 2 ? PTE_LARGE_ADDR : PTE_ADDR);
 	path[level][vm_index(va, level)] = 0;
-	/* Free the tables that became empty, bottom up; never the PML4, and
-	 * never an upper-half PDPT: those are shared by every PML4 (kpt.h). */
-	int top = pml4_index(va) >= KERNEL_FIRST_PML4 ? 2 : 3;
-	for (int l = level; l <= top && table_empty(path[l]); l++) {
+	/* Free the page tables and directories that became empty, bottom up.
+	 * A PDPT stays: its PML4 entry is a view's identity (slots/view.h) or
+	 * shared by every PML4 (kpt.h); vm_free_range() frees it. */
+	for (int l = level; l <= 2 && table_empty(path[l]); l++) {
 		u64 *parent = &path[l + 1][vm_index(va, l + 1)];
 		vm_table_free(*parent & PTE_ADDR);
 		*parent = 0;

@@ -3,17 +3,18 @@
  *
  * The module knows 4-level paging (SDM 3A §4.5) and nothing else: it never
  * flushes a TLB (the caller knows which CPU and which strategy, see
- * slots/), and it reaches tables only through the three environment hooks
+ * slots/), and it reaches tables only through the four environment hooks
  * below, which the kernel implements over pmm and the direct map and the
  * host tests over an arena.
  *
  * Invariants:
  *   - intermediate entries are P|RW, plus U/S when any user page may lie
  *     below them; the leaf entry alone decides the access rights;
- *   - a table that becomes empty on unmap is freed and its parent entry
- *     cleared; the PML4 itself is never freed here, nor a PDPT under an
- *     upper-half entry (256..511): those are created once at boot and
- *     shared by every PML4 (kpt.h);
+ *   - a page table or page directory that becomes empty on unmap is
+ *     freed and its parent entry cleared; a PDPT is never freed by unmap
+ *     (so a PML4 entry, once made, keeps its value: a view's slot entry
+ *     and the kernel's shared upper half rely on it), only by
+ *     vm_free_range();
  *   - 2 MiB mappings (VM_LARGE) are never split: mapping a 4 KiB page
  *     inside one, or unmapping part of one, is an error.
  */
@@ -47,6 +48,7 @@
 
 /* Environment hooks. */
 u64 *vm_table_virt(u64 phys); /* where the table at @phys can be read */
+u64 vm_table_phys(const u64 *table); /* the inverse */
 u64 vm_table_alloc(void);     /* a zeroed frame for a table, or 0 */
 void vm_table_free(u64 phys);
 

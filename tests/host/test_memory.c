@@ -1,7 +1,7 @@
 /*
  * test_memory.c - the frame allocator core and the page-table module,
  * built for the host.  vm.c runs unchanged over an arena of "physical"
- * memory handed out by the real pmm_core; only the three environment
+ * memory handed out by the real pmm_core; only the four environment
  * hooks (vm.h) are the test's.
  */
 #include "errno.h"
@@ -34,6 +34,11 @@ u64 *vm_table_virt(u64 phys)
 	if (phys < ARENA_BASE || phys >= ARENA_BASE + ARENA_FRAMES * PAGE_SIZE)
 		abort(); /* vm.c followed an entry that is not one of its tables */
 	return (u64 *)(arena + (phys - ARENA_BASE));
+}
+
+u64 vm_table_phys(const u64 *table)
+{
+	return ARENA_BASE + (u64)((const u8 *)table - arena);
 }
 
 u64 vm_table_alloc(void)
@@ -100,9 +105,12 @@ HTEST(vm_map_query_unmap_frees_tables)
 	u64 pa = 0;
 	CHECK_EQ(vm_unmap(t, 0x7000, &pa), 0);
 	CHECK_EQ(pa, frame);
+	CHECK_EQ(core.allocated, before + 1); /* the PDPT stays */
+	CHECK(t[0] & PTE_P);
+	CHECK_EQ(vm_unmap(t, 0x7000, &pa), -E_NOENT);
+	vm_free_range(t, 0, 0, NULL);
 	CHECK_EQ(core.allocated, before);
 	CHECK_EQ(t[0], 0);
-	CHECK_EQ(vm_unmap(t, 0x7000, &pa), -E_NOENT);
 }
 
 HTEST(vm_large_pages_not_split)
@@ -119,10 +127,11 @@ HTEST(vm_large_pages_not_split)
 	CHECK_EQ(vm_map(t, 0x40001000, 0x1000, 0), -E_BUSY);
 	CHECK_EQ(vm_unmap(t, 0x40001000, NULL), -E_NOENT);
 	CHECK_EQ(vm_unmap(t, 0x40000000, NULL), 0);
-	CHECK_EQ(t[0], 0);
+	u64 *pdpt = vm_table_virt(t[0] & PTE_ADDR);
+	CHECK_EQ(pdpt[1], 0); /* the page directory went */
 }
 
-HTEST(vm_kernel_half_pdpt_kept)
+HTEST(vm_unmap_keeps_pdpt)
 {
 	arena_reset();
 	u64 *t = vm_table_virt(vm_table_alloc());

@@ -50,7 +50,9 @@ KTEST(vm_map_query_unmap_4k)
 	KT_EXPECT_EQ(vm_unmap(t, va, &pa), 0);
 	KT_EXPECT_EQ(pa, frame);
 	KT_EXPECT(!vm_query(t, va, &m));
-	KT_EXPECT_EQ(t[0], 0); /* every emptied table freed */
+	KT_EXPECT_EQ(pmm_allocated(), before + 2 + 1); /* PD and PT freed */
+	vm_free_range(t, 0, 0, NULL);                   /* and the PDPT */
+	KT_EXPECT_EQ(t[0], 0);
 	pmm_free(frame);
 	pmm_free(pml4);
 	KT_EXPECT_EQ(pmm_allocated(), before);
@@ -69,6 +71,7 @@ KTEST(vm_map_2m_page)
 	KT_EXPECT_EQ(vm_map(t, va + PAGE_SIZE, 0x1000, 0), -E_BUSY); /* inside it */
 	KT_EXPECT_EQ(vm_unmap(t, va, &pa), 0);
 	KT_EXPECT_EQ(pa, 0x200000);
+	vm_free_range(t, 0, 0, NULL);
 	pmm_free(pml4);
 }
 
@@ -85,6 +88,7 @@ KTEST(vm_rejects_bad_requests)
 	KT_EXPECT_EQ(vm_map(t, 0x5000, 0x2000, 0), 0);
 	KT_EXPECT_EQ(vm_map(t, 0x5000, 0x3000, 0), -E_BUSY);
 	KT_EXPECT_EQ(vm_unmap(t, 0x5000, NULL), 0);
+	vm_free_range(t, 0, 0, NULL);
 	pmm_free(pml4);
 }
 

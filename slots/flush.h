@@ -1,0 +1,95 @@
+/*
+ * flush.h - the flush strategies, one small file each, one interface.
+ *
+ * The build picks one with make FLUSH=reload|invlpg|pcid|invpcid, which
+ * becomes the constant FLUSH; code tests it with FLUSH_IS(X) in plain C
+ * `if`s, so every strategy is compiled and type-checked in every build and
+ * the unused ones vanish as dead code.  Host tests (HOST_TEST) make FLUSH
+ * a variable so one binary runs all four against the TLB model.
+ *
+ * Each strategy implements:
+ *   flush_X_switch(c, from, to)    the CPU's PML4 now shows @to instead of
+ *                                  @from (entries already written, or to be
+ *                                  written by the strategy where the order
+ *                                  matters); make @from's translations
+ *                                  unreachable;
+ *   flush_X_unmapped(c, v, va)     page @va of @v was unmapped.
+ */
+#ifndef SLOTGATE_FLUSH_H
+#define SLOTGATE_FLUSH_H
+
+#include "view.h"
+
+enum flush_kind { FLUSH_RELOAD, FLUSH_INVLPG, FLUSH_PCID, FLUSH_INVPCID };
+
+#ifdef HOST_TEST
+extern enum flush_kind flush_host_kind;
+extern unsigned flush_host_bugs;
+#define FLUSH flush_host_kind
+#define FLUSH_BUGS flush_host_bugs
+#else
+#ifndef FLUSH
+#error "FLUSH must be defined by the build (make FLUSH=...)"
+#endif
+#define FLUSH_BUGS 0u
+#endif
+#define FLUSH_IS(kind) (FLUSH == FLUSH_##kind)
+
+/*
+ * Deliberate bugs, for the TLB model's negative cases only (host builds):
+ * in the kernel FLUSH_BUGS is the constant 0 and these branches vanish.
+ */
+#define FLUSH_BUG_DROP_INVLPG (1u << 0)      /* invlpg: skip one page */
+#define FLUSH_BUG_NO_REUSE_FLUSH (1u << 1)   /* pcid: reassign without flush */
+#define FLUSH_BUG_NOFLUSH_ALWAYS (1u << 2)   /* pcid: bit 63 on a fresh PCID */
+#define FLUSH_BUG_KEEP_STALE_PCID (1u << 3)  /* pcid: keep PCID after unmap */
+#define FLUSH_BUG_ENTRY_FIRST (1u << 4)      /* pcid: new entry before CR3 */
+#define FLUSH_BUGGY(bug) (FLUSH_BUGS & (bug))
+
+const char *flush_name(void);
+
+void flush_reload_switch(struct slot_cpu *c, struct view *from, struct view *to);
+void flush_reload_unmapped(struct slot_cpu *c, struct view *v, u64 va);
+void flush_invlpg_switch(struct slot_cpu *c, struct view *from, struct view *to);
+void flush_invlpg_unmapped(struct slot_cpu *c, struct view *v, u64 va);
+void flush_pcid_switch(struct slot_cpu *c, struct view *from, struct view *to);
+void flush_pcid_unmapped(struct slot_cpu *c, struct view *v, u64 va);
+void flush_invpcid_switch(struct slot_cpu *c, struct view *from, struct view *to);
+void flush_invpcid_unmapped(struct slot_cpu *c, struct view *v, u64 va);
+
+/* Write @v's entry into the CPU's PML4 / clear it (NULL: nothing). */
+void view_show(struct slot_cpu *c, struct view *v);
+void view_hide(struct slot_cpu *c, struct view *v);
+
+/* Shared by the two PCID strategies (flush_pcid.c): @v's PCID on @c,
+ * assigned now if it had none (*fresh: it must be flushed before use). */
+u16 pcid_of(struct slot_cpu *c, struct view *v, bool *fresh);
+void pcid_release(struct slot_cpu *c, struct view *v);
+
+static inline void flush_switch(struct slot_cpu *c, struct view *from, struct view *to)
+{
+	if (FLUSH_IS(RELOAD))
+		flush_reload_switch(c, from, to);
+	else if (FLUSH_IS(INVLPG))
+		flush_invlpg_switch(c, from, to);
+	else if (FLUSH_IS(PCID))
+		flush_pcid_switch(c, from, to);
+	else
+		flush_invpcid_switch(c, from, to);
+}
+
+static inline void flush_unmapped(struct slot_cpu *c, struct view *v, u64 va)
+{
+	if (FLUSH_IS(RELOAD))
+		flush_reload_unmapped(c, v, va);
+	else if (FLUSH_IS(INVLPG))
+		flush_invlpg_unmapped(c, v, va);
+	else if (FLUSH_IS(PCID))
+		flush_pcid_unmapped(c, v, va);
+	else
+		flush_invpcid_unmapped(c, v, va);
+}
+
+static inline bool flush_uses_pcid(void) { return FLUSH_IS(PCID) || FLUSH_IS(INVPCID); }
+
+#endif

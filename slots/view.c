@@ -1,0 +1,121 @@
+/* view.c - views, their page tracking, and the slot swap (see view.h). */
+#include "view.h"
+#include "errno.h"
+#include "flush.h"
+#include "kstring.h"
+#include "memlayout.h"
+#include "vm.h"
+
+int slot_cpu_init(struct slot_cpu *c, unsigned id, u64 *pml4, u64 pml4_phys,
+		  unsigned pcid_pool_size, bool has_pcid, bool has_invpcid)
+{
+	if (flush_uses_pcid() && !has_pcid)
+		return -E_NOSYS;
+	if (FLUSH_IS(INVPCID) && !has_invpcid)
+		return -E_NOSYS;
+	memset(c, 0, sizeof(*c));
+	c->id = id;
+	c->pml4 = pml4;
+	c->pml4_phys = pml4_phys;
+	c->pcids.size = (u16)MIN(MAX(pcid_pool_size, 2u), PCID_MAX);
+	c->pcids.next = 1;
+	return 0;
+}
+
+int view_init(struct view *v, unsigned slot)
+{
+	memset(v, 0, sizeof(*v));
+	v->slot = slot;
+	u64 pml4 = vm_table_alloc(), pdpt = vm_table_alloc();
+	if (!pml4 || !pdpt) {
+		if (pml4)
+			vm_table_free(pml4);
+		if (pdpt)
+			vm_table_free(pdpt);
+		return -E_NOMEM;
+	}
+	v->tables = vm_table_virt(pml4);
+	/* The PDPT lives as long as the view, so the view's PML4 entry - what
+	 * a gate copies - never changes (vm.h). */
+	v->tables[slot] = pdpt | PTE_P | PTE_RW | PTE_US;
+	return 0;
+}
+
+void view_destroy(struct slot_cpu *c, struct view *v, void (*free_frame)(u64))
+{
+	if (flush_uses_pcid())
+		pcid_release(c, v);
+	vm_free_range(v->tables, v->slot, v->slot, free_frame);
+	vm_table_free(vm_table_phys(v->tables));
+	v->tables = NULL;
+}
+
+static void track(struct view *v, u64 va)
+{
+	if (v->untracked)
+		return;
+	if (v->tracked_count == FLUSH_INVLPG_CEILING) {
+		v->untracked = true;
+		return;
+	}
+	v->tracked[v->tracked_count++] = va;
+}
+
+static void untrack(struct view *v, u64 va)
+{
+	for (u32 i = 0; i < v->tracked_count; i++) {
+		if (v->tracked[i] == va) {
+			v->tracked[i] = v->tracked[--v->tracked_count];
+			return;
+		}
+	}
+}
+
+int view_map(struct view *v, u64 va, u64 pa, u64 flags)
+{
+	if (pml4_index(va) != v->slot || (flags & VM_LARGE))
+		return -E_INVAL;
+	int err = vm_map(v->tables, va, pa, flags);
+	if (!err)
+		track(v, va); /* a new mapping needs no flush: P=0 is never cached */
+	return err;
+}
+
+int view_unmap(struct slot_cpu *c, struct view *v, u64 va, u64 *pa)
+{
+	if (pml4_index(va) != v->slot)
+		return -E_INVAL;
+	int err = vm_unmap(v->tables, va, pa);
+	if (err)
+		return err;
+	untrack(v, va);
+	flush_unmapped(c, v, va);
+	return 0;
+}
+
+void view_hide(struct slot_cpu *c, struct view *v)
+{
+	if (v)
+		tlb_write_pml4e(&c->counters, &c->pml4[v->slot], 0);
+}
+
+void view_show(struct slot_cpu *c, struct view *v)
+{
+	if (v)
+		tlb_write_pml4e(&c->counters, &c->pml4[v->slot], v->tables[v->slot]);
+}
+
+void view_switch(struct slot_cpu *c, struct view *to)
+{
+	struct view *from = c->current;
+	if (from == to)
+		return;
+	flush_switch(c, from, to);
+	c->current = to;
+}
+
+const char *flush_name(void)
+{
+	static const char *const names[] = {"reload", "invlpg", "pcid", "invpcid"};
+	return names[FLUSH];
+}

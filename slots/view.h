@@ -1,0 +1,83 @@
+/*
+ * view.h - views and the slot swap.
+ *
+ * A view is what one program sees of the lower half: exactly one PML4
+ * entry (its slot), whose tables hang under a private PML4 page.  The
+ * application slot is entry 0; a driver's slot is its own entry 1..255.
+ * Each CPU runs on its own PML4 (upper half shared) and shows at most one
+ * view at a time: view_switch() clears the outgoing view's entry, writes
+ * the incoming one's and invalidates stale translations by the flush
+ * strategy chosen at build time (flush.h).  No new CR3 root is ever
+ * loaded: CR3 keeps pointing at the CPU's PML4 (only its PCID may change).
+ *
+ * Invariants (checked by the host TLB model, tests/host/test_tlb_model.c):
+ *   - reload, invlpg: no translation of a view other than the current one
+ *     is cached on a CPU (switching away invalidates everything the
+ *     outgoing view may have cached);
+ *   - pcid, invpcid: a view's translations are tagged with its PCID on
+ *     that CPU; a PCID is flushed whenever it is given to a view, and a
+ *     view whose mappings shrank while not current loses its PCID (pcid)
+ *     or has the pages invalidated by INVPCID (invpcid);
+ *   - a PML4 entry of a view is present only while that view is current.
+ */
+#ifndef SLOTGATE_VIEW_H
+#define SLOTGATE_VIEW_H
+
+#include "tlb.h"
+#include "types.h"
+
+#define VIEW_MAX_CPUS 8
+/*
+ * Past this many present pages, the invlpg strategy reloads CR3 instead of
+ * invalidating page by page.  32 follows Linux's tlb_single_page_flush_ceiling
+ * (33, arch/x86/mm/tlb.c); our own figure comes from the working-set
+ * sweep on hardware (docs/flush-strategies.md).
+ */
+#define FLUSH_INVLPG_CEILING 32
+#define PCID_MAX 4096 /* 12-bit PCIDs; 0 is the empty view's */
+
+struct view {
+	unsigned slot;  /* PML4 index this view fills */
+	u64 *tables;    /* private PML4 page; entry [slot] is the view */
+	u64 tracked[FLUSH_INVLPG_CEILING]; /* present pages while they fit */
+	u32 tracked_count;
+	bool untracked; /* more present pages than the ceiling: reload */
+	u16 pcid[VIEW_MAX_CPUS]; /* this view's PCID on each CPU, 0 = none */
+};
+
+struct pcid_pool {
+	u16 size;  /* PCIDs 1..size-1 are handed out */
+	u16 next;  /* round robin: the next one to (re)assign */
+	struct view *owner[PCID_MAX];
+};
+
+struct slot_cpu {
+	unsigned id;
+	u64 *pml4;          /* this CPU's PML4 */
+	u64 pml4_phys;
+	struct view *current;
+	struct pcid_pool pcids;
+	struct slot_counters counters;
+};
+
+/* Set up a CPU: @pcid_pool_size PCIDs (2..PCID_MAX) for the PCID
+ * strategies.  Returns 0, or -E_NOSYS when the build's strategy needs a
+ * feature (@has_pcid, @has_invpcid) the CPU lacks. */
+int slot_cpu_init(struct slot_cpu *c, unsigned id, u64 *pml4, u64 pml4_phys,
+		  unsigned pcid_pool_size, bool has_pcid, bool has_invpcid);
+
+/* A new, empty view of @slot: 0 or -E_NOMEM. */
+int view_init(struct view *v, unsigned slot);
+/* Free every page and table of @v (leaf frames to @free_frame); @v must
+ * not be current on @c.  Its PCIDs are released. */
+void view_destroy(struct slot_cpu *c, struct view *v, void (*free_frame)(u64));
+
+/* Map / unmap one 4 KiB page of @v; unmapping invalidates the page by the
+ * build's strategy, wherever @v is (current or not). */
+int view_map(struct view *v, u64 va, u64 pa, u64 flags);
+int view_unmap(struct slot_cpu *c, struct view *v, u64 va, u64 *pa);
+
+/* The slot swap: show @to (NULL: an empty lower half) on CPU @c. */
+void view_switch(struct slot_cpu *c, struct view *to);
+
+#endif

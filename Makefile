@@ -51,23 +51,46 @@ $(KERNEL): $(KERNEL_OBJ) boot/kernel.ld
 	@echo "  LD      $@"
 	@$(LD) $(KLDFLAGS) -o $@ $(KERNEL_OBJ)
 
-# --- ring-3 images (applications now, drivers later) ---------------------------
-UCFLAGS := -std=c11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
-	-mgeneral-regs-only -O2 -g -Wall -Wextra -Werror -MMD -MP \
-	-Idrivers/include
+# --- ring-3 images: applications and drivers --------------------------------
+UCOMMON := -std=c11 -ffreestanding -fno-stack-protector -mgeneral-regs-only \
+	-O2 -g -Wall -Wextra -Werror -MMD -MP -Idrivers/include
+# Applications: static, linked at 4 MiB in the application slot.
+UCFLAGS := $(UCOMMON) -fno-pic -fno-pie
 ULDFLAGS := -nostdlib -static -z max-page-size=0x1000 -T drivers/lib/app.ld
-ULIB_OBJ := $(patsubst %.c,$(B)/%.o,$(wildcard drivers/lib/*.c))
+# Drivers: position independent, linked at 0, relocated into their slot.
+DCFLAGS := $(UCOMMON) -fpie -mno-red-zone -fvisibility=hidden
+DLDFLAGS := -nostdlib -pie --no-dynamic-linker -z text -z max-page-size=0x1000 \
+	-T drivers/lib/driver.ld
+ULIB_OBJ := $(B)/app-obj/lib/start.o
+DLIB_OBJ := $(B)/drv-obj/lib/driver_entry.o
 APPS := $(patsubst drivers/apps/%.c,$(B)/apps/%.elf,$(wildcard drivers/apps/*.c))
+DRIVER_NAMES := $(filter-out include lib apps,$(notdir $(patsubst %/,%,$(wildcard drivers/*/))))
+DRIVERS := $(DRIVER_NAMES:%=$(B)/drivers/%.elf)
 
-$(B)/drivers/%.o: drivers/%.c
+$(B)/app-obj/%.o: drivers/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(UCFLAGS) -c $< -o $@
 
-$(B)/apps/%.elf: $(B)/drivers/apps/%.o $(ULIB_OBJ) drivers/lib/app.ld
+$(B)/drv-obj/%.o: drivers/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(DCFLAGS) -c $< -o $@
+
+$(B)/apps/%.elf: $(B)/app-obj/apps/%.o $(ULIB_OBJ) drivers/lib/app.ld
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
 	@$(LD) $(ULDFLAGS) -o $@ $< $(ULIB_OBJ)
+
+# One link rule per driver folder: drivers/NAME/*.c -> build/drivers/NAME.elf
+define driver_rule
+$(B)/drivers/$(1).elf: $(patsubst drivers/%.c,$(B)/drv-obj/%.o,$(wildcard drivers/$(1)/*.c)) \
+		$(DLIB_OBJ) drivers/lib/driver.ld
+	@mkdir -p $$(dir $$@)
+	@echo "  LD      $$@"
+	@$(LD) $(DLDFLAGS) -o $$@ $$(filter %.o,$$^)
+endef
+$(foreach d,$(DRIVER_NAMES),$(eval $(call driver_rule,$(d))))
 
 # --- ISOs: one kernel, one grub.cfg per purpose --------------------------------
 ISO := $(KB)/slotgate.iso
@@ -77,9 +100,9 @@ ISOS := $(ISO) $(TEST_ISO)
 $(ISO): boot/grub-bench.cfg
 $(TEST_ISO): boot/grub-test.cfg
 
-$(ISOS): $(KERNEL) $(APPS)
+$(ISOS): $(KERNEL) $(APPS) $(DRIVERS)
 	@rm -rf $@.dir && mkdir -p $@.dir/boot/grub
-	@cp $(KERNEL) $(APPS) $@.dir/boot/
+	@cp $(KERNEL) $(APPS) $(DRIVERS) $@.dir/boot/
 	@cp $(filter %.cfg,$^) $@.dir/boot/grub/grub.cfg
 	@echo "  ISO     $@"
 	@grub-mkrescue -o $@ $@.dir 2>$@.log || (cat $@.log; false)
@@ -90,10 +113,12 @@ all: $(ISOS)
 # --- host tests: pure kernel modules built for the host under ASan/UBSan -------
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -DHOST_TEST \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer -Ikernel -Islots -Ibench -Itests/host -MMD -MP \
-	-DAPP_ELF_PATH='"$(B)/apps/hello.elf"'
+	-fno-omit-frame-pointer -Ikernel -Islots -Ibench -Itests/host \
+	-Idrivers/include -MMD -MP \
+	-DAPP_ELF_PATH='"$(B)/apps/hello.elf"' \
+	-DDRIVER_ELF_PATH='"$(B)/drivers/null.elf"'
 HOST_PURE := kernel/mb2.c kernel/elf.c kernel/pmm_core.c kernel/vm.c \
-	kernel/errno.c bench/stats.c $(wildcard slots/*.c)
+	kernel/errno.c bench/stats.c slots/view.c $(wildcard slots/flush_*.c)
 HOST_SRC := $(wildcard tests/host/*.c) $(filter $(wildcard $(HOST_PURE)),$(HOST_PURE))
 HOST_OBJ := $(HOST_SRC:%.c=$(B)/host/%.o)
 HTEST := $(B)/host/htest
@@ -103,7 +128,7 @@ $(B)/host/%.o: %.c
 	@echo "  HOSTCC  $<"
 	@$(CC) $(HOST_CFLAGS) -c $< -o $@
 
-$(HTEST): $(HOST_OBJ) | $(APPS)
+$(HTEST): $(HOST_OBJ) | $(APPS) $(DRIVERS)
 	@echo "  HOSTLD  $@"
 	@$(CC) $(HOST_CFLAGS) -o $@ $^
 

@@ -68,3 +68,18 @@ int strncmp(const char *a, const char *b, size_t n)
 	}
 	return 0;
 }
+
+void strncpy_safe(char *dst, const char *src, size_t size)
+{
+	size_t n = strnlen(src, size - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+u64 parse_u64(const char *s)
+{
+	u64 v = 0;
+	for (; *s >= '0' && *s <= '9'; s++)
+		v = v * 10 + (u64)(*s - '0');
+	return v;
+}

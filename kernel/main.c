@@ -9,6 +9,7 @@
 #include "bootinfo.h"
 #include "console.h"
 #include "cpu.h"
+#include "driver.h"
 #include "heap.h"
 #include "kernel.h"
 #include "kpt.h"
@@ -76,6 +77,7 @@ void kmain(u32 magic, u64 info_phys)
 	percpu_init_boot();
 	idt_init();
 	cpu_enable_protection();
+	percpu_init_slots();
 	heap_init();
 	pic_disable();
 	lapic_init();
@@ -83,6 +85,8 @@ void kmain(u32 magic, u64 info_phys)
 	syscall_init();
 	cpu_print();
 	print_memory();
+	lapic_timer_start(); /* the tick drives the driver watchdog */
+	drivers_load_modules();
 
 	cmdline_get("mode", mode, sizeof(mode));
 	if (strcmp(mode, "test") == 0)

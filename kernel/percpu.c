@@ -1,6 +1,8 @@
 /* percpu.c - the boot CPU's struct cpu: stacks, GDT, TSS, GS, PML4. */
 #include "percpu.h"
 #include "arch/x86.h"
+#include "cpu.h"
+#include "flush.h"
 #include "kernel.h"
 #include "kpt.h"
 #include "memlayout.h"
@@ -13,6 +15,7 @@ _Static_assert(offsetof(struct cpu, kstack_top) == CPU_OFF_KSTACK_TOP, "percpu.i
 #define KSTACK_SIZE 16384
 
 static struct cpu boot_cpu;
+static struct thread boot_thread;
 static u8 boot_kstack[KSTACK_SIZE] __attribute__((aligned(16)));
 static u8 boot_ist[3][IST_STACK_SIZE] __attribute__((aligned(16)));
 
@@ -23,6 +26,7 @@ void percpu_init_boot(void)
 
 	cpu->self = cpu;
 	cpu->id = 0;
+	cpu->thread = &boot_thread;
 	cpu->kstack_top = (u64)boot_kstack + KSTACK_SIZE;
 	for (int i = 0; i < 3; i++)
 		ist_top[i] = (u64)boot_ist[i] + IST_STACK_SIZE;
@@ -35,5 +39,20 @@ void percpu_init_boot(void)
 	BUG_ON(!cpu->pml4_phys);
 	cpu->pml4 = phys_to_virt(cpu->pml4_phys);
 	write_cr3(cpu->pml4_phys);
-	cpu->counters.cr3_writes++;
+}
+
+void percpu_init_slots(void)
+{
+	struct cpu *cpu = this_cpu();
+	const struct cpu_features *f = &cpu_features;
+
+	if (slot_cpu_init(&cpu->slots, cpu->id, cpu->pml4, cpu->pml4_phys,
+			  PCID_MAX, f->pcid, f->invpcid) != 0)
+		panic("FLUSH=%s needs a CPU with %s; this one has pcid=%d invpcid=%d",
+		      flush_name(), FLUSH_IS(INVPCID) ? "PCID and INVPCID" : "PCID",
+		      f->pcid, f->invpcid);
+	/* Setting CR4.PCIDE needs CR3[11:0] = 0 (SDM 3A §4.10.1): it is, our
+	 * PML4 is page aligned and PCID 0 is the empty view's. */
+	if (flush_uses_pcid())
+		write_cr4(read_cr4() | CR4_PCIDE);
 }

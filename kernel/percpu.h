@@ -15,14 +15,15 @@
 
 #include "ctx.h"
 #include "gdt.h"
+#include "thread.h"
 #include "trap.h"
 #include "types.h"
+#include "view.h"
 
 /* Work the kernel counts because it costs or can leak (STYLE.md 11). */
 struct cpu_counters {
 	u64 syscalls;
-	u64 cr3_writes;
-	u64 invlpgs;
+	u64 gate_calls;
 	u64 timer_ticks;
 	u64 user_faults;
 };
@@ -37,6 +38,8 @@ struct cpu {
 	u32 apic_id;
 	u64 *pml4;        /* this CPU's PML4 (upper half shared) */
 	u64 pml4_phys;
+	struct thread *thread;       /* running on this CPU */
+	struct slot_cpu slots;       /* the view shown, PCIDs, flush counters */
 	struct gdt gdt;
 	struct tss tss;
 	struct jmp_ctx *recover;     /* set by trap_catch() */
@@ -56,7 +59,10 @@ static inline struct cpu *this_cpu(void)
 	return c;
 }
 
-/* Set up the boot CPU's struct cpu, GDT, TSS and GS base. */
+/* Set up the boot CPU's struct cpu, GDT, TSS and GS base, and its PML4. */
 void percpu_init_boot(void);
+/* Set up the slot state for the build's flush strategy (after CPUID);
+ * stops the boot with a clear message when the CPU lacks what it needs. */
+void percpu_init_slots(void);
 
 #endif

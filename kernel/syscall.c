@@ -4,10 +4,11 @@
 #include "bench.h"
 #include "console.h"
 #include "errno.h"
+#include "gate.h"
 #include "gdt.h"
 #include "percpu.h"
 #include "user.h"
-#include "../drivers/include/slotgate/abi.h"
+#include "slotgate/abi.h"
 
 extern void syscall_entry(void);
 
@@ -42,9 +43,27 @@ static i64 sys_write(u64 ptr, u64 len)
 	return (i64)len;
 }
 
+static i64 sys_counters(u64 uptr)
+{
+	struct cpu *cpu = this_cpu();
+	struct sys_counters c = {
+		.syscalls = cpu->counters.syscalls,
+		.gate_calls = cpu->counters.gate_calls,
+		.cr3_writes = cpu->slots.counters.cr3_writes,
+		.invlpgs = cpu->slots.counters.invlpgs,
+		.invpcids = cpu->slots.counters.invpcids,
+		.pml4e_writes = cpu->slots.counters.pml4e_writes,
+	};
+	return user_copy_to(uptr, &c, sizeof(c));
+}
+
 i64 syscall_dispatch(struct syscall_frame *f)
 {
 	this_cpu()->counters.syscalls++;
+	if (f->nr - GATE_SYSCALL_BASE < GATE_MAX) {
+		const u64 args[6] = {f->a0, f->a1, f->a2, f->a3, f->a4, f->a5};
+		return gate_call_user(f->nr - GATE_SYSCALL_BASE, args, f->rsp);
+	}
 	switch (f->nr) {
 	case SYS_NULL:
 		return 0;
@@ -57,6 +76,12 @@ i64 syscall_dispatch(struct syscall_frame *f)
 			     5 * f->a4 + 6 * f->a5);
 	case SYS_BENCH_RESULT:
 		return bench_record_user(f->a0, f->a1, f->a2);
+	case SYS_GATE_REGISTER:
+		return gate_register(f->a0, f->a1, f->a2, f->a3);
+	case SYS_GATE_RETURN:
+		return gate_return((i64)f->a0);
+	case SYS_COUNTERS:
+		return sys_counters(f->a0);
 	default:
 		return -E_NOSYS;
 	}

@@ -4,6 +4,8 @@
 #include "console.h"
 #include "cpu.h"
 #include "ctx.h"
+#include "errno.h"
+#include "gate.h"
 #include "gdt.h"
 #include "kernel.h"
 #include "lapic.h"
@@ -116,8 +118,10 @@ static void exception(struct trap_frame *f)
 {
 	struct cpu *cpu = this_cpu();
 
-	if ((f->cs & 3) == 3)
-		user_fault(f); /* does not return */
+	if ((f->cs & 3) == 3) {
+		gate_driver_fault(f, -E_DRIVER_FAULT); /* returns if no driver */
+		user_fault(f);                          /* does not return */
+	}
 	if (cpu->recover) {
 		cpu->last_fault = (struct fault_info){f->vector, f->error,
 						      f->rip, read_cr2()};

@@ -10,6 +10,7 @@
 #include "memlayout.h"
 #include "percpu.h"
 #include "pmm.h"
+#include "view.h"
 #include "vm.h"
 
 extern void user_enter(u64 rip, u64 rsp, u64 arg);
@@ -26,7 +27,7 @@ static u64 segment_flags(u32 elf_flags)
 
 /* Map one page of a segment: a fresh frame holding the file bytes that
  * fall in it (the rest stays zero, as memsz > filesz requires). */
-static int load_page(u64 *pml4, const u8 *image, const struct elf_segment *s,
+static int load_page(struct view *v, const u8 *image, const struct elf_segment *s,
 		     u64 page)
 {
 	u64 frame = pmm_alloc();
@@ -37,13 +38,13 @@ static int load_page(u64 *pml4, const u8 *image, const struct elf_segment *s,
 	if (lo < hi)
 		memcpy((u8 *)phys_to_virt(frame) + (lo - page),
 		       image + s->offset + (lo - s->vaddr), hi - lo);
-	int err = vm_map(pml4, page, frame, segment_flags(s->flags));
+	int err = view_map(v, page, frame, segment_flags(s->flags));
 	if (err)
 		pmm_free(frame);
 	return err;
 }
 
-static int load_image(u64 *pml4, const void *image, size_t size, u64 *entry)
+static int load_image(struct view *v, const void *image, size_t size, u64 *entry)
 {
 	struct elf_image elf;
 	struct elf_limits lim = {APP_IMAGE_LO, APP_IMAGE_HI};
@@ -57,15 +58,15 @@ static int load_image(u64 *pml4, const void *image, size_t size, u64 *entry)
 		const struct elf_segment *s = &elf.segments[i];
 		u64 end = ALIGN_UP(s->vaddr + s->memsz, PAGE_SIZE);
 		for (u64 p = ALIGN_DOWN(s->vaddr, PAGE_SIZE); p < end; p += PAGE_SIZE)
-			if ((err = load_page(pml4, image, s, p)) != 0)
+			if ((err = load_page(v, image, s, p)) != 0)
 				return err;
 	}
 	for (u64 i = 1; i <= APP_STACK_PAGES; i++) {
 		u64 frame = pmm_alloc();
 		if (!frame)
 			return -E_NOMEM;
-		err = vm_map(pml4, APP_STACK_TOP - i * PAGE_SIZE, frame,
-			     VM_USER | VM_WRITE | VM_NX);
+		err = view_map(v, APP_STACK_TOP - i * PAGE_SIZE, frame,
+			       VM_USER | VM_WRITE | VM_NX);
 		if (err) {
 			pmm_free(frame);
 			return err;
@@ -75,48 +76,31 @@ static int load_image(u64 *pml4, const void *image, size_t size, u64 *entry)
 	return 0;
 }
 
-/* Make the program's slot this CPU's PML4 entry 0, or remove it. */
-static void install_slot(u64 entry)
-{
-	struct cpu *cpu = this_cpu();
-	cpu->pml4[APP_SLOT] = entry;
-	/* A changed PML4 entry may be cached in the TLB and the paging-
-	 * structure caches: reloading CR3 drops all non-global translations
-	 * (SDM 3A §4.10.4.1); user pages are never global. */
-	write_cr3(cpu->pml4_phys);
-	cpu->counters.cr3_writes++;
-}
-
-static void teardown(struct user_run *run)
-{
-	vm_free_range(run->pml4, APP_SLOT, APP_SLOT, pmm_free);
-	pmm_free(direct_virt_to_phys(run->pml4));
-}
-
 int user_run(const char *name, const void *image, size_t size, u64 arg,
 	     i64 *exit_code, struct fault_info *fault)
 {
 	struct cpu *cpu = this_cpu();
 	struct user_run run = {.name = name};
-	u64 pml4 = pmm_alloc(), entry = 0;
+	u64 entry = 0;
 
-	if (!pml4)
-		return -E_NOMEM;
-	run.pml4 = phys_to_virt(pml4);
-	int err = load_image(run.pml4, image, size, &entry);
+	int err = view_init(&run.view, APP_SLOT);
+	if (err)
+		return err;
+	err = load_image(&run.view, image, size, &entry);
 	if (err) {
-		teardown(&run);
+		view_destroy(&cpu->slots, &run.view, pmm_free);
 		return err;
 	}
 	BUG_ON(cpu->user);
+	struct view *outer = cpu->slots.current;
 	cpu->user = &run;
-	install_slot(run.pml4[APP_SLOT]);
+	view_switch(&cpu->slots, &run.view);
 	if (ctx_save(&run.ctx) == 0)
 		user_enter(entry, APP_STACK_TOP, arg);
 	/* Back from user_exit() or user_fault(), on this stack again. */
-	install_slot(0);
+	view_switch(&cpu->slots, outer);
 	cpu->user = NULL;
-	teardown(&run);
+	view_destroy(&cpu->slots, &run.view, pmm_free);
 	if (fault)
 		*fault = run.fault;
 	if (run.killed)

@@ -3,10 +3,9 @@
  * (PML4 entry 0), run it on the calling kernel thread until it exits or
  * faults, and give everything back.
  *
- * The program's page tables live under a private PML4 page whose entry 0
- * is the program's slot; running it writes that entry into this CPU's
- * PML4 (the same move a gate makes for a driver slot) and leaving clears
- * it again.  user_run() returns only when the program is gone, with every
+ * The program is a view of the application slot (slots/view.h): running
+ * it shows that view on this CPU (the same slot swap a gate makes for a
+ * driver) and leaving shows the previous one again.  user_run() returns only when the program is gone, with every
  * frame it used freed.
  */
 #ifndef SLOTGATE_USER_H
@@ -15,11 +14,12 @@
 #include "ctx.h"
 #include "trap.h"
 #include "types.h"
+#include "view.h"
 
 struct user_run {
 	const char *name;
 	struct jmp_ctx ctx; /* where user_exit()/user_fault() resume */
-	u64 *pml4;          /* private: only entry 0 (the slot) is used */
+	struct view view;   /* the application slot (PML4 entry 0) */
 	i64 exit_code;
 	bool killed;
 	struct fault_info fault;

@@ -520,16 +520,19 @@ static int driver_with_dyn(int64_t tag, uint64_t val)
 	return driver(&m);
 }
 
-/* One relocation in place of the second. */
+/* One relocation in place of the second; a refused table is emptied. */
 static int driver_with_rela(uint64_t off, uint64_t info, int64_t addend,
 			    uint64_t span)
 {
 	struct img m;
 	struct elf_relocs rel;
+	int err;
 
 	driver_image(&m);
 	set_rela(&m, 1, off, info, addend);
-	return driver_n(&m, m.size, span, &rel, 0, NULL);
+	err = driver_n(&m, m.size, span, &rel, 0, NULL);
+	CHECK_EQ(rel.count, err == ELF_OK ? 2 : 0);
+	return err;
 }
 
 HTEST(elf_driver_accepts_good_image)

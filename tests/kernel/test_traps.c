@@ -10,6 +10,7 @@
 #include "percpu.h"
 #include "pmm.h"
 #include "trap.h"
+#include "view.h"
 #include "vm.h"
 
 #define UNMAPPED_KERNEL_ADDR 0xffffc7ffdeadb000ull
@@ -93,21 +94,22 @@ KTEST(nx_enforced)
 	pmm_free(frame);
 }
 
-/* Map one user page at TEST_USER_ADDR in this CPU's PML4 for a test. */
+static struct view test_view;
+
+/* Show a view holding one user page at TEST_USER_ADDR on this CPU. */
 static u64 map_user_page(u64 flags)
 {
 	u64 frame = pmm_alloc();
-	BUG_ON(vm_map(this_cpu()->pml4, TEST_USER_ADDR, frame, VM_USER | flags));
-	invlpg(TEST_USER_ADDR);
+	BUG_ON(view_init(&test_view, APP_SLOT) != 0);
+	BUG_ON(view_map(&test_view, TEST_USER_ADDR, frame, VM_USER | flags) != 0);
+	view_switch(&this_cpu()->slots, &test_view);
 	return frame;
 }
 
 static void unmap_user_page(void)
 {
-	u64 pa;
-	BUG_ON(vm_unmap(this_cpu()->pml4, TEST_USER_ADDR, &pa));
-	invlpg(TEST_USER_ADDR);
-	pmm_free(pa);
+	view_switch(&this_cpu()->slots, NULL);
+	view_destroy(&this_cpu()->slots, &test_view, pmm_free);
 }
 
 KTEST(smep_enforced)

@@ -87,7 +87,7 @@ KTEST(user_malformed_image_rejected)
 
 KTEST(user_many_runs_leak_nothing)
 {
-	for (int i = 0; i < 20; i++)
+	for (int i = 0; i < 5; i++)
 		expect_killed(UTEST_NULL_DEREF, VEC_PF);
 	for (int i = 0; i < 20; i++)
 		expect_exit_ok(UTEST_ARGS);

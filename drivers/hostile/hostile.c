@@ -1,0 +1,85 @@
+/*
+ * hostile.c - a driver that misbehaves on request, one gate per fault the
+ * kernel must contain (SPEC M8).  Loaded twice: "hostile" (policy
+ * restart) and "fragile" (policy refuse).
+ *   +0 #PF  +1 #GP (privileged instruction)  +2 #UD  +3 #DE
+ *   +4 stack overflow into the guard page  +5 jump into kernel space
+ *   +6 never return (the watchdog)  +7 count(): a counter in its data,
+ *   reset when the driver is restarted from its image
+ */
+#include "slotgate/driver.h"
+#include "slotgate/gates.h"
+
+static long counter;
+
+#define UNUSED6 (void)a, (void)b, (void)c, (void)d, (void)e, (void)f
+
+static long pf(u64_t a, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
+{
+	UNUSED6;
+	return *(volatile long *)0x1000; /* selector 0: never mapped here */
+}
+
+static long gp(u64_t a, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
+{
+	UNUSED6;
+	__asm__ volatile("cli");
+	return 0;
+}
+
+static long ud(u64_t a, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
+{
+	UNUSED6;
+	__asm__ volatile("ud2");
+	return 0;
+}
+
+static long de(u64_t a, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
+{
+	UNUSED6;
+	long q;
+	__asm__ volatile("xor %%edx, %%edx; xor %%ecx, %%ecx; mov $1, %%eax; divq %%rcx"
+			 : "=a"(q)::"rcx", "rdx");
+	return q;
+}
+
+static long stack(u64_t a, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
+{
+	volatile char big[1024];
+	big[0] = (char)a;
+	if (a > (1ul << 40)) /* never: the guard page stops it long before */
+		return 0;
+	return stack(a + 1, b, c, d, e, f) + big[0];
+}
+
+static long kernel_jump(u64_t a, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
+{
+	UNUSED6;
+	return ((long (*)(void))0xffffffff80100000ul)();
+}
+
+static long spin(u64_t a, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
+{
+	UNUSED6;
+	for (;;)
+		__asm__ volatile("pause");
+	return 0;
+}
+
+static long count(u64_t a, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
+{
+	UNUSED6;
+	return ++counter;
+}
+
+long driver_init(u64_t base)
+{
+	static const gate_handler_t handlers[] = {
+		pf, gp, ud, de, stack, kernel_jump, spin, count,
+	};
+	for (u64_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
+		if (gate_register(base + i, handlers[i], PTR_NONE,
+				  GATE_FROM_APP | GATE_FROM_DRIVER | GATE_FROM_KERNEL))
+			return -1;
+	return 0;
+}

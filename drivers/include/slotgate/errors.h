@@ -1,0 +1,37 @@
+/*
+ * errors.h - the error codes, shared by the kernel and ring 3.
+ *
+ * A system call or a gate returns a value >= 0 or one of these negated
+ * (-E_FAULT).  Codes are stable: docs/gate-abi.md lists them and the test
+ * that reaches each.
+ */
+#ifndef SLOTGATE_ERRORS_H
+#define SLOTGATE_ERRORS_H
+
+#define ERROR_LIST(X)                                                          \
+	X(E_OK, 0, "success")                                                  \
+	X(E_INVAL, 1, "invalid argument")                                      \
+	X(E_NOMEM, 2, "out of memory")                                         \
+	X(E_FAULT, 3, "bad address")                                           \
+	X(E_NOSYS, 4, "no such system call")                                   \
+	X(E_RANGE, 5, "value out of range")                                    \
+	X(E_NOEXEC, 6, "malformed executable image")                           \
+	X(E_KILLED, 7, "program killed by a fault")                            \
+	X(E_BUSY, 8, "resource busy")                                          \
+	X(E_NOENT, 9, "no such entry")                                         \
+	X(E_PERM, 10, "operation not permitted")                               \
+	X(E_NOGATE, 11, "no such gate")                                        \
+	X(E_FORBIDDEN, 12, "caller may not use this gate")                     \
+	X(E_NESTING, 13, "gate nesting too deep")                              \
+	X(E_DRIVER_FAULT, 14, "the driver faulted")                            \
+	X(E_WATCHDOG, 15, "the driver did not return in time")                 \
+	X(E_DEAD, 16, "the driver is dead and refuses calls")                  \
+	X(E_NOSLOT, 17, "no free driver slot")
+
+enum error_code {
+#define X(name, value, text) name = value,
+	ERROR_LIST(X)
+#undef X
+};
+
+#endif

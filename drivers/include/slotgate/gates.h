@@ -1,0 +1,21 @@
+/*
+ * gates.h - the gate numbers of the drivers in this tree.  Each driver's
+ * module line in boot/grub-*.cfg gives it its first number (gates=N); the
+ * offsets are the driver's own (see each driver's header comment).
+ */
+#ifndef SLOTGATE_GATES_H
+#define SLOTGATE_GATES_H
+
+#define NULL_GATES 16    /* drivers/null */
+#define NEST_GATES 32    /* drivers/nest */
+#define HOSTILE_GATES 48 /* drivers/hostile, policy restart */
+#define FRAGILE_GATES 64 /* drivers/hostile again, policy refuse */
+
+enum null_gate { NULL_ADD, NULL_TOUCH, NULL_PEEK, NULL_PAGE, NULL_KERNEL_ONLY };
+enum nest_gate { NEST_DOWN, NEST_KERNEL_ONLY, NEST_PEEK };
+enum hostile_gate {
+	HOSTILE_PF, HOSTILE_GP, HOSTILE_UD, HOSTILE_DE, HOSTILE_STACK,
+	HOSTILE_KERNEL_JUMP, HOSTILE_SPIN, HOSTILE_COUNT,
+};
+
+#endif

@@ -1,0 +1,20 @@
+/* gtest.h - actions of the ring-3 gate-test program, shared with the
+ * kernel tests (tests/kernel/test_gates.c).  The kernel passes
+ * action | (parameter << 8); the program exits with the value it checks. */
+#ifndef SLOTGATE_GTEST_H
+#define SLOTGATE_GTEST_H
+
+enum gtest_action {
+	GTEST_CALL = 1,        /* exit with gate(param)(1..6) */
+	GTEST_PEEK_OWN_LOW,    /* null.peek(address in selector 0 of the app) */
+	GTEST_PEEK_OWN_STACK,  /* null.peek(address on the app's stack) */
+	GTEST_PEEK_KERNEL,     /* null.peek(a kernel address) */
+	GTEST_PEEK_OTHER_SLOT, /* nest.peek(a page of null's slot) */
+	GTEST_STALE_TO_DRIVER, /* touch own page, then null.peek(it) */
+	GTEST_STALE_TO_APP,    /* null.page() (driver touches it), then read it */
+	GTEST_NEST,            /* exit with nest.down(param) */
+	GTEST_COUNTERS,        /* one null gate round trip: exit with the
+				  counter deltas packed (see test_gates.c) */
+};
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * null.c - the benchmark target and the probe driver.
+ *
+ * Gates (numbers from the module line's gates=N):
+ *   +0 null(a..f)      return a + b + c + d + e + f (arguments transformed)
+ *   +1 touch(n)        write one byte in each of n of its own pages, return n
+ *   +2 peek(addr)      read 8 bytes at addr in this driver's view, return them
+ *   +3 page()          address of a page of this driver's data
+ *   +4 kernel_only()   return 7; callable by drivers and the kernel only
+ *   +5 counters(out)   nothing: kept for the ABI
+ */
+#include "slotgate/driver.h"
+
+#define TOUCH_PAGES 64
+
+static char pages[TOUCH_PAGES][4096] __attribute__((aligned(4096)));
+static const char *const hello = "null driver"; /* a RELATIVE relocation */
+
+static long null_gate(u64_t a, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
+{
+	return (long)(a + b + c + d + e + f);
+}
+
+static long touch_gate(u64_t n, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
+{
+	(void)b, (void)c, (void)d, (void)e, (void)f;
+	if (n > TOUCH_PAGES)
+		n = TOUCH_PAGES;
+	for (u64_t i = 0; i < n; i++)
+		((volatile char *)pages[i])[0] = (char)i;
+	return (long)n + (hello[0] == 'n' ? 0 : 1000);
+}
+
+static long peek_gate(u64_t addr, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
+{
+	(void)b, (void)c, (void)d, (void)e, (void)f;
+	return *(volatile long *)addr;
+}
+
+static long page_gate(u64_t a, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
+{
+	(void)a, (void)b, (void)c, (void)d, (void)e, (void)f;
+	pages[1][0] = 0x5a;
+	return (long)pages[1];
+}
+
+static long kernel_only_gate(u64_t a, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
+{
+	(void)a, (void)b, (void)c, (void)d, (void)e, (void)f;
+	return 7;
+}
+
+long driver_init(u64_t base)
+{
+	const unsigned anyone = GATE_FROM_APP | GATE_FROM_DRIVER | GATE_FROM_KERNEL;
+	if (gate_register(base + 0, null_gate, PTR_NONE, anyone) ||
+	    gate_register(base + 1, touch_gate, PTR_NONE, anyone) ||
+	    gate_register(base + 2, peek_gate, PTR_NONE, anyone) ||
+	    gate_register(base + 3, page_gate, PTR_NONE, anyone) ||
+	    gate_register(base + 4, kernel_only_gate, PTR_NONE,
+			  GATE_FROM_DRIVER | GATE_FROM_KERNEL))
+		return -1;
+	return 0;
+}

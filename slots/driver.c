@@ -1,0 +1,240 @@
+/* driver.c - loading, relocating, starting, restarting and unloading drivers. */
+#include "driver.h"
+#include "bootinfo.h"
+#include "console.h"
+#include "elf.h"
+#include "errno.h"
+#include "gate.h"
+#include "heap.h"
+#include "kernel.h"
+#include "kstring.h"
+#include "memlayout.h"
+#include "percpu.h"
+#include "pmm.h"
+#include "vm.h"
+
+static struct driver *slots_in_use[LAST_DRIVER_SLOT + 1];
+
+static unsigned slot_alloc(struct driver *d)
+{
+	for (unsigned s = FIRST_DRIVER_SLOT; s <= LAST_DRIVER_SLOT; s++) {
+		if (!slots_in_use[s]) {
+			slots_in_use[s] = d;
+			return s;
+		}
+	}
+	return 0;
+}
+
+static u64 segment_flags(u32 elf_flags)
+{
+	u64 f = VM_USER;
+	if (elf_flags & ELF_SEG_W)
+		f |= VM_WRITE;
+	if (!(elf_flags & ELF_SEG_X))
+		f |= VM_NX;
+	return f;
+}
+
+/* One page of a segment: a fresh frame with the file bytes that fall in it. */
+static int load_page(struct driver *d, const struct elf_segment *s, u64 page)
+{
+	u64 frame = pmm_alloc();
+	if (!frame)
+		return -E_NOMEM;
+	u64 lo = MAX(page, s->vaddr), hi = MIN(page + PAGE_SIZE, s->vaddr + s->filesz);
+	if (lo < hi)
+		memcpy((u8 *)phys_to_virt(frame) + (lo - page),
+		       (const u8 *)d->image + s->offset + (lo - s->vaddr), hi - lo);
+	int err = view_map(&d->view, slot_base(d->slot) + page, frame,
+			   segment_flags(s->flags));
+	if (err)
+		pmm_free(frame);
+	return err;
+}
+
+/* elf_relocate() callback: store through the direct map, byte by byte
+ * where a target straddles two pages. */
+static void write_reloc(void *ctx, u64 offset, u64 value)
+{
+	struct driver *d = ctx;
+	for (int i = 0; i < 8; i++) {
+		struct vm_mapping m;
+		u64 va = slot_base(d->slot) + offset + (u64)i;
+		BUG_ON(!vm_query(d->view.tables, va, &m)); /* checked by elf.c */
+		*(u8 *)phys_to_virt(m.pa) = (u8)(value >> (8 * i));
+	}
+}
+
+/* Map and relocate the image into the (empty) view. */
+static int load_image(struct driver *d)
+{
+	struct elf_image elf;
+	struct elf_relocs rel;
+	int err = elf_parse_driver(d->image, d->image_size, DRIVER_IMAGE_SPAN,
+				   &elf, &rel);
+	if (err) {
+		kprintf("driver %s: bad image: %s\n", d->name, elf_error_name(err));
+		return -E_NOEXEC;
+	}
+	for (size_t i = 0; i < elf.segment_count; i++) {
+		const struct elf_segment *s = &elf.segments[i];
+		u64 end = ALIGN_UP(s->vaddr + s->memsz, PAGE_SIZE);
+		for (u64 p = ALIGN_DOWN(s->vaddr, PAGE_SIZE); p < end; p += PAGE_SIZE)
+			if ((err = load_page(d, s, p)) != 0)
+				return err;
+	}
+	elf_relocate(d->image, &rel, slot_base(d->slot), write_reloc, d);
+	d->entry = slot_base(d->slot) + elf.entry;
+	memset(d->stack_cursor, 0, sizeof(d->stack_cursor));
+	return 0;
+}
+
+u64 driver_stack(struct driver *d, unsigned tid)
+{
+	if (d->stack_cursor[tid])
+		return d->stack_cursor[tid];
+	u64 top = slot_base(d->slot) +
+		  DRIVER_STACK_SELECTOR * SELECTOR_SIZE +
+		  (tid + 1) * DRIVER_STACK_STRIDE;
+	for (u64 i = 1; i <= DRIVER_STACK_PAGES; i++) {
+		u64 frame = pmm_alloc();
+		if (!frame || view_map(&d->view, top - i * PAGE_SIZE, frame,
+				       VM_USER | VM_WRITE | VM_NX) != 0) {
+			if (frame)
+				pmm_free(frame);
+			return 0; /* mapped pages go with the view */
+		}
+	}
+	d->stack_cursor[tid] = top;
+	return top;
+}
+
+static void free_view(struct driver *d)
+{
+	view_destroy(&this_cpu()->slots, &d->view, pmm_free);
+}
+
+static int start(struct driver *d)
+{
+	int err = view_init(&d->view, d->slot);
+	if (err)
+		return err;
+	err = load_image(d);
+	if (!err)
+		err = (int)gate_run_init(d);
+	if (err)
+		free_view(d);
+	return err;
+}
+
+int driver_load(const char *name, const void *image, size_t size,
+		enum driver_policy policy, u64 gate_base, struct driver **out)
+{
+	struct driver *d = kzalloc(sizeof(*d));
+	if (!d)
+		return -E_NOMEM;
+	strncpy_safe(d->name, name, sizeof(d->name));
+	d->image = image;
+	d->image_size = size;
+	d->policy = policy;
+	d->gate_base = gate_base;
+	d->slot = slot_alloc(d);
+	int err = d->slot ? start(d) : -E_NOSLOT;
+	if (err) {
+		kprintf("driver %s: not loaded: %s\n", name, error_name(err));
+		gate_unregister_all(d);
+		if (d->slot)
+			slots_in_use[d->slot] = NULL;
+		kfree(d);
+		return err;
+	}
+	kprintf("driver %s: slot %u at 0x%lx, gates from %lu, policy %s\n",
+		d->name, d->slot, slot_base(d->slot), gate_base,
+		policy == DRIVER_RESTART ? "restart" : "refuse");
+	*out = d;
+	return 0;
+}
+
+void driver_unload(struct driver *d)
+{
+	BUG_ON(d->active);
+	gate_unregister_all(d);
+	free_view(d);
+	slots_in_use[d->slot] = NULL;
+	kfree(d);
+}
+
+int driver_restart(struct driver *d)
+{
+	BUG_ON(d->active);
+	d->restart_pending = false;
+	d->restarts++;
+	free_view(d);
+	int err = start(d);
+	if (err) {
+		kprintf("driver %s: restart failed: %s\n", d->name, error_name(err));
+		d->dead = true;
+		return err;
+	}
+	kprintf("driver %s: restarted from its image\n", d->name);
+	return 0;
+}
+
+struct driver *driver_find(const char *name)
+{
+	for (unsigned s = FIRST_DRIVER_SLOT; s <= LAST_DRIVER_SLOT; s++)
+		if (slots_in_use[s] && strcmp(slots_in_use[s]->name, name) == 0)
+			return slots_in_use[s];
+	return NULL;
+}
+
+unsigned driver_count(void)
+{
+	unsigned n = 0;
+	for (unsigned s = FIRST_DRIVER_SLOT; s <= LAST_DRIVER_SLOT; s++)
+		n += slots_in_use[s] != NULL;
+	return n;
+}
+
+/* "NAME driver gates=N policy=restart|refuse" */
+static bool parse_module_line(const char *line, char *name, u64 *gates,
+			      enum driver_policy *policy)
+{
+	char word[32];
+	bool is_driver = false;
+	size_t n = 0;
+
+	*gates = 0;
+	*policy = DRIVER_RESTART;
+	for (int w = 0; *line; w++) {
+		while (*line == ' ')
+			line++;
+		for (n = 0; *line && *line != ' ' && n < sizeof(word) - 1; n++)
+			word[n] = *line++;
+		word[n] = '\0';
+		if (w == 0)
+			strncpy_safe(name, word, DRIVER_NAME_MAX);
+		else if (strcmp(word, "driver") == 0)
+			is_driver = true;
+		else if (strncmp(word, "gates=", 6) == 0)
+			*gates = parse_u64(word + 6);
+		else if (strcmp(word, "policy=refuse") == 0)
+			*policy = DRIVER_REFUSE;
+	}
+	return is_driver;
+}
+
+void drivers_load_modules(void)
+{
+	for (size_t i = 0; i < boot_info.module_count; i++) {
+		const struct mb2_module *m = &boot_info.modules[i];
+		char name[DRIVER_NAME_MAX];
+		u64 gates;
+		enum driver_policy policy;
+		struct driver *d;
+		if (parse_module_line(m->cmdline, name, &gates, &policy))
+			driver_load(name, phys_to_virt(m->start), m->end - m->start,
+				    policy, gates, &d);
+	}
+}

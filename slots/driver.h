@@ -1,0 +1,73 @@
+/*
+ * driver.h - 64-bit drivers, each relocated into its own PML4 slot.
+ *
+ * A driver is a position-independent ELF image (drivers/lib/driver.ld,
+ * linked at 0) loaded as a module, checked by elf_parse_driver(), copied
+ * and relocated into a free slot (PML4 entry 1..255) and started by
+ * running its driver_init() through a kernel gate call; init registers
+ * the driver's gates.  Inside the slot, selectors (4 GiB each) divide the
+ * space (docs/memory-map.md):
+ *   selector +0  the image
+ *   selector +2  per-thread driver stacks, DRIVER_STACK_PAGES each, every
+ *                one below an unmapped guard region
+ *
+ * A driver that faults is marked by its policy: DRIVER_RESTART reloads it
+ * from its image (state reset, gates kept) once no thread is inside it;
+ * DRIVER_REFUSE leaves it dead, every later call gets -E_DEAD.
+ */
+#ifndef SLOTGATE_DRIVER_H
+#define SLOTGATE_DRIVER_H
+
+#include "thread.h"
+#include "types.h"
+#include "view.h"
+
+#define DRIVER_NAME_MAX 16
+#define DRIVER_IMAGE_SPAN (1ull << 32) /* selector +0 */
+#define DRIVER_STACK_SELECTOR 2
+#define DRIVER_STACK_PAGES 4
+#define DRIVER_STACK_STRIDE (64ull << 10) /* per thread: stack + guard gap */
+
+enum driver_policy { DRIVER_RESTART, DRIVER_REFUSE };
+
+struct driver {
+	char name[DRIVER_NAME_MAX];
+	unsigned slot;
+	struct view view;
+	const void *image;
+	size_t image_size;
+	u64 entry;     /* slot address of the runtime's _driver_entry */
+	u64 gate_base; /* first gate number, handed to driver_init */
+	enum driver_policy policy;
+	bool dead;
+	bool restart_pending;
+	unsigned active;   /* threads inside the driver now */
+	unsigned faults;
+	unsigned restarts;
+	u64 stack_cursor[THREAD_MAX]; /* where the next entry's stack starts */
+};
+
+/*
+ * Check, load, relocate and start a driver.  0 and *out, or: -E_NOEXEC
+ * (malformed image; the ELF error is logged), -E_NOSLOT, -E_NOMEM, or
+ * the error its init returned.  On failure nothing is left allocated.
+ */
+int driver_load(const char *name, const void *image, size_t size,
+		enum driver_policy policy, u64 gate_base, struct driver **out);
+/* Unregister the gates, free the slot and every page.  No thread may be
+ * inside. */
+void driver_unload(struct driver *d);
+/* Load every module whose command line says "driver" (at boot). */
+void drivers_load_modules(void);
+struct driver *driver_find(const char *name);
+
+/* Stack top for thread @tid entering @d, mapping the stack on first use;
+ * 0 when out of memory. */
+u64 driver_stack(struct driver *d, unsigned tid);
+/* Reload @d from its image: fresh data, stacks and view; gates kept. */
+int driver_restart(struct driver *d);
+
+/* Frames, slots and drivers in use, for leak checks. */
+unsigned driver_count(void);
+
+#endif

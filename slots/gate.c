@@ -1,0 +1,199 @@
+/* gate.c - the gate table, gate calls, the return gate and unwinding. */
+#include "gate.h"
+#include "arch/x86.h"
+#include "console.h"
+#include "driver.h"
+#include "errno.h"
+#include "kernel.h"
+#include "lapic.h"
+#include "memlayout.h"
+#include "percpu.h"
+
+struct gate {
+	struct driver *driver; /* NULL: no gate with this number */
+	u64 handler;           /* slot address of the handler */
+	u8 ptr_class;
+	u8 callers;            /* GATE_FROM_* mask */
+};
+
+static struct gate gates[GATE_MAX];
+
+extern void driver_enter(u64 entry, u64 rsp, u64 handler, const u64 args[6]);
+
+static u8 caller_bit(enum gate_caller kind)
+{
+	static const u8 bits[] = {GATE_FROM_APP, GATE_FROM_DRIVER, GATE_FROM_KERNEL};
+	return bits[kind];
+}
+
+/* The driver whose code is running now on this CPU, if any. */
+static struct driver *running_driver(struct cpu *cpu)
+{
+	struct gate_frame *top = cpu->thread->gate_top;
+	if (top && cpu->slots.current == &top->driver->view)
+		return top->driver;
+	return NULL;
+}
+
+i64 gate_register(u64 number, u64 handler, u64 ptr_class, u64 callers)
+{
+	struct driver *d = running_driver(this_cpu());
+	u64 image = d ? slot_base(d->slot) : 0;
+
+	if (!d)
+		return -E_PERM; /* only a driver registers gates */
+	if (number >= GATE_MAX)
+		return -E_RANGE;
+	if (handler < image || handler >= image + DRIVER_IMAGE_SPAN ||
+	    ptr_class != PTR_NONE || callers == 0 ||
+	    (callers & ~(u64)(GATE_FROM_APP | GATE_FROM_DRIVER | GATE_FROM_KERNEL)))
+		return -E_INVAL;
+	if (gates[number].driver && gates[number].driver != d)
+		return -E_BUSY;
+	gates[number] = (struct gate){d, handler, (u8)ptr_class, (u8)callers};
+	return 0;
+}
+
+void gate_unregister_all(struct driver *d)
+{
+	for (unsigned i = 0; i < GATE_MAX; i++)
+		if (gates[i].driver == d)
+			gates[i] = (struct gate){0};
+}
+
+static void set_kernel_stack(struct cpu *cpu, u64 top)
+{
+	cpu->kstack_top = top;
+	cpu->tss.rsp[0] = top;
+}
+
+static inline u64 read_rsp(void)
+{
+	u64 rsp;
+	__asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
+	return rsp;
+}
+
+/* Enter @d at @handler on this thread and wait for it to leave. */
+static i64 enter(struct cpu *cpu, struct driver *d, u64 handler,
+		 const u64 args[6], struct driver *caller, u64 caller_rsp)
+{
+	struct thread *t = cpu->thread;
+	struct gate_frame f = {.prev = t->gate_top, .driver = d, .caller = caller};
+
+	if (t->gate_depth >= GATE_MAX_DEPTH)
+		return -E_NESTING;
+	if (caller) {
+		/* A nested entry into the caller continues below its stack. */
+		f.caller_cursor = caller->stack_cursor[t->id];
+		caller->stack_cursor[t->id] = ALIGN_DOWN(caller_rsp - 128, 16);
+	}
+	u64 rsp = driver_stack(d, t->id);
+	if (!rsp) {
+		if (caller)
+			caller->stack_cursor[t->id] = f.caller_cursor;
+		return -E_NOMEM;
+	}
+	u64 flags = read_rflags();
+	cli();
+	f.caller_view = cpu->slots.current;
+	f.saved_kstack_top = cpu->kstack_top;
+	f.entry_tick = cpu->counters.timer_ticks;
+	t->gate_top = &f;
+	t->gate_depth++;
+	d->active++;
+	cpu->counters.gate_calls++;
+	view_switch(&cpu->slots, &d->view);
+	if (ctx_save(&f.ctx) == 0) {
+		/* The driver's own syscalls and traps use the stack below us. */
+		set_kernel_stack(cpu, ALIGN_DOWN(read_rsp() - 64, 16));
+		driver_enter(d->entry, rsp, handler, args);
+	}
+	/* Back through gate_return() or an unwind: f.result is set. */
+	view_switch(&cpu->slots, f.caller_view);
+	set_kernel_stack(cpu, f.saved_kstack_top);
+	t->gate_top = f.prev;
+	t->gate_depth--;
+	d->active--;
+	if (caller)
+		caller->stack_cursor[t->id] = f.caller_cursor;
+	if (d->restart_pending && !d->active)
+		driver_restart(d);
+	if (flags & RFLAGS_IF)
+		sti();
+	return f.result;
+}
+
+static i64 call(u64 number, const u64 args[6], enum gate_caller kind,
+		struct driver *caller, u64 caller_rsp)
+{
+	if (number >= GATE_MAX || !gates[number].driver)
+		return -E_NOGATE;
+	const struct gate *g = &gates[number];
+	if (!(g->callers & caller_bit(kind)))
+		return -E_FORBIDDEN;
+	if (g->driver->dead)
+		return -E_DEAD;
+	return enter(this_cpu(), g->driver, g->handler, args, caller, caller_rsp);
+}
+
+i64 gate_call_user(u64 number, const u64 args[6], u64 user_rsp)
+{
+	struct driver *caller = running_driver(this_cpu());
+	return call(number, args, caller ? GATE_CALLER_DRIVER : GATE_CALLER_APP,
+		    caller, user_rsp);
+}
+
+i64 gate_call_kernel(u64 number, const u64 args[6])
+{
+	return call(number, args, GATE_CALLER_KERNEL, NULL, 0);
+}
+
+i64 gate_run_init(struct driver *d)
+{
+	const u64 args[6] = {d->gate_base};
+	return enter(this_cpu(), d, 0, args, NULL, 0);
+}
+
+i64 gate_return(i64 result)
+{
+	struct cpu *cpu = this_cpu();
+	struct gate_frame *top = cpu->thread->gate_top;
+
+	if (!running_driver(cpu))
+		return -E_PERM; /* not a driver inside a gate */
+	top->result = result;
+	ctx_resume(&top->ctx, 1);
+}
+
+bool gate_driver_fault(struct trap_frame *f, long error)
+{
+	struct cpu *cpu = this_cpu();
+	struct driver *d = running_driver(cpu);
+	if (!d)
+		return false;
+	char who[48];
+	ksnprintf(who, sizeof(who), "driver %s %s", d->name,
+		  error == -E_WATCHDOG ? "watchdog" : "faulted");
+	trap_report(who, f, false);
+	d->faults++;
+	if (d->policy == DRIVER_REFUSE)
+		d->dead = true;
+	else
+		d->restart_pending = true;
+	cpu->thread->gate_top->result = error;
+	ctx_resume(&cpu->thread->gate_top->ctx, 1);
+}
+
+void gate_watchdog(struct trap_frame *f)
+{
+	struct cpu *cpu = this_cpu();
+	struct gate_frame *top = cpu->thread->gate_top;
+
+	if ((f->cs & 3) != 3 || !top || !running_driver(cpu))
+		return;
+	if (cpu->counters.timer_ticks - top->entry_tick < GATE_WATCHDOG_TICKS)
+		return;
+	lapic_eoi(); /* we leave the interrupt without its normal exit */
+	gate_driver_fault(f, -E_WATCHDOG);
+}

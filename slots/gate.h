@@ -1,0 +1,63 @@
+/*
+ * gate.h - gates: the only way into a driver.
+ *
+ * A gate is registered by its driver (entry number, handler, pointer
+ * class, who may call) and called with a SYSCALL whose RAX is
+ * GATE_SYSCALL_BASE + number (docs/gate-abi.md).  The call runs on the
+ * calling thread (thread migration): the kernel records a gate frame on
+ * the thread's kernel stack, swaps the slot (view_switch), and enters the
+ * driver at ring 3 on the thread's stack in the driver's slot.  The
+ * driver leaves through the return gate (SYS_GATE_RETURN), or by a fault
+ * or the watchdog, which unwind the frame with an error.  Frames nest
+ * (a driver may call another gate) up to GATE_MAX_DEPTH.
+ */
+#ifndef SLOTGATE_GATE_H
+#define SLOTGATE_GATE_H
+
+#include "ctx.h"
+#include "slotgate/abi.h"
+#include "trap.h"
+#include "types.h"
+
+#define GATE_MAX_DEPTH 8
+/* Timer ticks (LAPIC_TIMER_HZ) a driver may run before the watchdog
+ * unwinds its gate: 50 = 0.5 s of emulated time. */
+#define GATE_WATCHDOG_TICKS 50
+
+struct driver;
+struct view;
+
+struct gate_frame {
+	struct jmp_ctx ctx;          /* where the return gate resumes */
+	struct gate_frame *prev;
+	struct driver *driver;       /* the driver this gate entered */
+	struct driver *caller;       /* calling driver, NULL for app/kernel */
+	struct view *caller_view;
+	u64 caller_cursor;           /* caller driver's stack cursor, restored */
+	u64 saved_kstack_top;
+	u64 entry_tick;
+	i64 result;
+};
+
+enum gate_caller { GATE_CALLER_APP, GATE_CALLER_DRIVER, GATE_CALLER_KERNEL };
+
+/* SYS_GATE_REGISTER from the driver running its init. */
+i64 gate_register(u64 number, u64 handler, u64 ptr_class, u64 callers);
+/* A gate call from ring 3 (app or driver): @user_rsp is the caller's RSP. */
+i64 gate_call_user(u64 number, const u64 args[6], u64 user_rsp);
+/* A gate call from kernel code. */
+i64 gate_call_kernel(u64 number, const u64 args[6]);
+/* SYS_GATE_RETURN: leave the innermost gate with @result. */
+i64 gate_return(i64 result);
+/* Run @d's driver_init (handler 0) with its gate base; its result. */
+i64 gate_run_init(struct driver *d);
+void gate_unregister_all(struct driver *d);
+
+/* From the trap path: a ring-3 exception or the watchdog hit a driver.
+ * Returns false when the thread is not inside a driver; never returns
+ * otherwise. */
+bool gate_driver_fault(struct trap_frame *f, long error);
+/* From the timer: unwind a driver that has run too long. */
+void gate_watchdog(struct trap_frame *f);
+
+#endif

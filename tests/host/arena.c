@@ -1,0 +1,61 @@
+/*
+ * arena.c - fake physical memory for host tests and the vm.h environment
+ * hooks over it (see arena.h).
+ */
+#include "arena.h"
+#include "htest.h"
+#include "vm.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct pmm_core arena_core;
+
+static u8 *arena;
+static u64 arena_frames;
+static u64 bitmap[PMM_BITMAP_WORDS(ARENA_MAX_FRAMES)];
+
+void arena_reset(u64 frames)
+{
+	if (frames == 0 || frames > ARENA_MAX_FRAMES)
+		abort();
+	if (!arena)
+		arena = aligned_alloc(PAGE_SIZE, ARENA_MAX_FRAMES * PAGE_SIZE);
+	if (!arena)
+		abort();
+	arena_frames = frames;
+	memset(arena, 0xa5, frames * PAGE_SIZE);
+	pmm_core_init(&arena_core, bitmap, ARENA_BASE, frames);
+	pmm_core_release(&arena_core, ARENA_BASE, frames * PAGE_SIZE);
+}
+
+u64 *arena_virt(u64 phys)
+{
+	if (!arena || phys < ARENA_BASE ||
+	    phys >= ARENA_BASE + arena_frames * PAGE_SIZE)
+		return NULL;
+	return (u64 *)(arena + ALIGN_DOWN(phys - ARENA_BASE, PAGE_SIZE));
+}
+
+u64 *vm_table_virt(u64 phys)
+{
+	u64 *t = arena_virt(phys);
+	if (!t || !IS_ALIGNED(phys, PAGE_SIZE))
+		abort(); /* vm.c followed an entry that is not one of its tables */
+	return t;
+}
+
+u64 vm_table_phys(const u64 *table)
+{
+	return ARENA_BASE + (u64)((const u8 *)table - arena);
+}
+
+u64 vm_table_alloc(void)
+{
+	u64 pa = pmm_core_alloc(&arena_core);
+	if (pa)
+		memset(vm_table_virt(pa), 0, PAGE_SIZE);
+	return pa;
+}
+
+void vm_table_free(u64 phys) { CHECK_EQ(pmm_core_free(&arena_core, phys), 0); }

@@ -24,7 +24,10 @@ bool module_find(const char *name, const void **data, size_t *size)
 {
 	for (size_t i = 0; i < boot_info.module_count; i++) {
 		const struct mb2_module *m = &boot_info.modules[i];
-		if (strcmp(m->cmdline, name) == 0) {
+		size_t n = strlen(name);
+		/* The first word of the module's command line is its name. */
+		if (strncmp(m->cmdline, name, n) == 0 &&
+		    (m->cmdline[n] == '\0' || m->cmdline[n] == ' ')) {
 			*data = phys_to_virt(m->start);
 			*size = m->end - m->start;
 			return true;

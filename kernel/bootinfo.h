@@ -15,7 +15,7 @@ extern struct mb2_info boot_info;
  * map the kernel cannot go on.  Returns the structure's size in bytes. */
 u32 bootinfo_parse(u32 magic, u64 info_phys);
 
-/* The module whose command line is @name: its bytes (through the direct
+/* The module whose command line starts with the word @name: its bytes (through the direct
  * map) and size.  false when there is none. */
 bool module_find(const char *name, const void **data, size_t *size);
 

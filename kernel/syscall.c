@@ -60,7 +60,7 @@ static i64 sys_counters(u64 uptr)
 i64 syscall_dispatch(struct syscall_frame *f)
 {
 	this_cpu()->counters.syscalls++;
-	if (f->nr - GATE_SYSCALL_BASE < GATE_MAX) {
+	if (f->nr - GATE_SYSCALL_BASE < GATE_SYSCALL_SPAN) {
 		const u64 args[6] = {f->a0, f->a1, f->a2, f->a3, f->a4, f->a5};
 		return gate_call_user(f->nr - GATE_SYSCALL_BASE, args, f->rsp);
 	}

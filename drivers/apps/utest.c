@@ -42,14 +42,18 @@ static long check_preserved(void)
 
 static long bad_pointers(void)
 {
-	if (sys_write((void *)0xffff800000000000ul, 8) != -3) /* -E_FAULT */
+	if (sys_write((void *)0xffff800000000000ul, 8) != -E_FAULT) /* kernel */
 		return UTEST_BAD;
-	if (sys_write((void *)0x10, 8) != -3) /* unmapped */
+	if (sys_write((void *)0x10, 8) != -E_FAULT) /* unmapped */
 		return UTEST_BAD;
-	if (sys_write((void *)0x7ffffffffff0ul, 0x100) != -3) /* past the end */
+	if (sys_write((void *)0x7ffffffffff0ul, 0x100) != -E_FAULT) /* past the end */
 		return UTEST_BAD;
-	if (syscall6(999, 0, 0, 0, 0, 0, 0) != -4) /* -E_NOSYS */
+	if (syscall6(99, 0, 0, 0, 0, 0, 0) != -E_NOSYS)
 		return UTEST_BAD;
+	if (syscall6(SYS_GATE_RETURN, 0, 0, 0, 0, 0, 0) != -E_PERM) /* no gate */
+		return UTEST_BAD;
+	if (syscall6(SYS_GATE_REGISTER, 1, 0x400000, 0, 1, 0, 0) != -E_PERM)
+		return UTEST_BAD; /* only drivers register gates */
 	return UTEST_OK;
 }
 

@@ -399,7 +399,8 @@ HTEST(elf_names_every_error)
 	CHECK(strcmp(elf_error_name(ELF_E_SEG_WX), "ELF_E_SEG_WX") == 0);
 	CHECK(strcmp(elf_error_name(ELF_E_ENTRY), "ELF_E_ENTRY") == 0);
 	CHECK(strcmp(elf_error_name(ELF_E_DYNAMIC), "ELF_E_DYNAMIC") == 0);
-	CHECK(strcmp(elf_error_name(ELF_E_RELOC_TYPE), "ELF_E_RELOC_TYPE") == 0);
+	CHECK(strcmp(elf_error_name(ELF_E_RELOC_TYPE), "ELF_E_RELOC_TYPE") ==
+	      0);
 	CHECK(strcmp(elf_error_name(ELF_E_RELOC_RANGE), "ELF_E_RELOC_RANGE") ==
 	      0);
 	CHECK(strcmp(elf_error_name(-21), "ELF_E_UNKNOWN") == 0);

@@ -1,57 +1,21 @@
 /*
  * test_memory.c - the frame allocator core and the page-table module,
  * built for the host.  vm.c runs unchanged over an arena of "physical"
- * memory handed out by the real pmm_core; only the four environment
- * hooks (vm.h) are the test's.
+ * memory handed out by the real pmm_core; the four environment hooks
+ * (vm.h) are the arena's (arena.c).
  */
+#include "arena.h"
 #include "errno.h"
 #include "htest.h"
 #include "memlayout.h"
 #include "pmm.h"
 #include "vm.h"
 
-#include <stdlib.h>
-#include <string.h>
+#define MEMORY_TEST_FRAMES 256 /* small: vm_out_of_tables exhausts it */
 
-#define ARENA_FRAMES 256
-#define ARENA_BASE 0x100000ull /* pretend physical address of the arena */
+static void memory_arena_reset(void) { arena_reset(MEMORY_TEST_FRAMES); }
 
-static u8 *arena;
-static u64 bitmap[PMM_BITMAP_WORDS(ARENA_FRAMES)];
-static struct pmm_core core;
-
-static void arena_reset(void)
-{
-	if (!arena)
-		arena = aligned_alloc(PAGE_SIZE, ARENA_FRAMES * PAGE_SIZE);
-	memset(arena, 0xa5, ARENA_FRAMES * PAGE_SIZE);
-	pmm_core_init(&core, bitmap, ARENA_BASE, ARENA_FRAMES);
-	pmm_core_release(&core, ARENA_BASE, ARENA_FRAMES * PAGE_SIZE);
-}
-
-u64 *vm_table_virt(u64 phys)
-{
-	if (phys < ARENA_BASE || phys >= ARENA_BASE + ARENA_FRAMES * PAGE_SIZE)
-		abort(); /* vm.c followed an entry that is not one of its tables */
-	return (u64 *)(arena + (phys - ARENA_BASE));
-}
-
-u64 vm_table_phys(const u64 *table)
-{
-	return ARENA_BASE + (u64)((const u8 *)table - arena);
-}
-
-u64 vm_table_alloc(void)
-{
-	u64 pa = pmm_core_alloc(&core);
-	if (pa)
-		memset(vm_table_virt(pa), 0, PAGE_SIZE);
-	return pa;
-}
-
-void vm_table_free(u64 phys) { CHECK_EQ(pmm_core_free(&core, phys), 0); }
-
-static void free_frame(u64 pa) { CHECK_EQ(pmm_core_free(&core, pa), 0); }
+static void free_frame(u64 pa) { CHECK_EQ(pmm_core_free(&arena_core, pa), 0); }
 
 HTEST(pmm_core_counts_and_reuses)
 {
@@ -90,14 +54,14 @@ HTEST(pmm_core_exhaustion)
 
 HTEST(vm_map_query_unmap_frees_tables)
 {
-	arena_reset();
-	u64 pml4 = vm_table_alloc(), frame = pmm_core_alloc(&core);
+	memory_arena_reset();
+	u64 pml4 = vm_table_alloc(), frame = pmm_core_alloc(&arena_core);
 	u64 *t = vm_table_virt(pml4);
-	u64 before = core.allocated;
+	u64 before = arena_core.allocated;
 	struct vm_mapping m;
 
 	CHECK_EQ(vm_map(t, 0x7000, frame, VM_USER | VM_WRITE), 0);
-	CHECK_EQ(core.allocated, before + 3);
+	CHECK_EQ(arena_core.allocated, before + 3);
 	CHECK(vm_query(t, 0x7abc, &m));
 	CHECK_EQ(m.pa, frame + 0xabc);
 	CHECK_EQ(m.flags, VM_USER | VM_WRITE);
@@ -105,17 +69,17 @@ HTEST(vm_map_query_unmap_frees_tables)
 	u64 pa = 0;
 	CHECK_EQ(vm_unmap(t, 0x7000, &pa), 0);
 	CHECK_EQ(pa, frame);
-	CHECK_EQ(core.allocated, before + 1); /* the PDPT stays */
+	CHECK_EQ(arena_core.allocated, before + 1); /* the PDPT stays */
 	CHECK(t[0] & PTE_P);
 	CHECK_EQ(vm_unmap(t, 0x7000, &pa), -E_NOENT);
 	vm_free_range(t, 0, 0, NULL);
-	CHECK_EQ(core.allocated, before);
+	CHECK_EQ(arena_core.allocated, before);
 	CHECK_EQ(t[0], 0);
 }
 
 HTEST(vm_large_pages_not_split)
 {
-	arena_reset();
+	memory_arena_reset();
 	u64 *t = vm_table_virt(vm_table_alloc());
 	struct vm_mapping m;
 
@@ -133,7 +97,7 @@ HTEST(vm_large_pages_not_split)
 
 HTEST(vm_unmap_keeps_pdpt)
 {
-	arena_reset();
+	memory_arena_reset();
 	u64 *t = vm_table_virt(vm_table_alloc());
 	u64 pdpt = vm_table_alloc();
 	t[300] = pdpt | PTE_P | PTE_RW;
@@ -146,7 +110,7 @@ HTEST(vm_unmap_keeps_pdpt)
 
 HTEST(vm_bad_requests)
 {
-	arena_reset();
+	memory_arena_reset();
 	u64 *t = vm_table_virt(vm_table_alloc());
 	CHECK_EQ(vm_map(t, 0x1234, 0x1000, 0), -E_INVAL);
 	CHECK_EQ(vm_map(t, 0x1000, 0x1234, 0), -E_INVAL);
@@ -157,24 +121,24 @@ HTEST(vm_bad_requests)
 
 HTEST(vm_out_of_tables)
 {
-	arena_reset();
+	memory_arena_reset();
 	u64 *t = vm_table_virt(vm_table_alloc());
-	while (pmm_core_alloc(&core))
+	while (pmm_core_alloc(&arena_core))
 		;
 	CHECK_EQ(vm_map(t, 0x1000, 0x1000, 0), -E_NOMEM);
 }
 
 HTEST(vm_free_range_returns_all)
 {
-	arena_reset();
+	memory_arena_reset();
 	u64 *t = vm_table_virt(vm_table_alloc());
-	u64 before = core.allocated;
+	u64 before = arena_core.allocated;
 	for (u64 i = 0; i < 100; i++) /* crosses a page-table boundary */
 		CHECK_EQ(vm_map(t, SLOT_SIZE * (i % 3) + 0x1f0000 + i * PAGE_SIZE,
-				pmm_core_alloc(&core), VM_USER),
+				pmm_core_alloc(&arena_core), VM_USER),
 			 0);
 	vm_free_range(t, 0, 2, free_frame);
-	CHECK_EQ(core.allocated, before);
+	CHECK_EQ(arena_core.allocated, before);
 	CHECK_EQ(t[0] | t[1] | t[2], 0);
 }
 

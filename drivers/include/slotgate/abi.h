@@ -24,6 +24,7 @@ enum sys_number {
 /* A gate call is a SYSCALL with RAX = GATE_SYSCALL_BASE + gate number and
  * up to six arguments in RDI, RSI, RDX, R10, R8, R9 (docs/gate-abi.md). */
 #define GATE_SYSCALL_BASE 0x100
+#define GATE_SYSCALL_SPAN 0x10000 /* numbers past GATE_MAX get E_NOGATE */
 #define GATE_MAX 256
 
 /* Who may call a gate (SYS_GATE_REGISTER's callers mask). */

@@ -1,0 +1,214 @@
+/*
+ * test_gates.c - gates, slot isolation, nesting and fault containment,
+ * probed from real ring-3 code: the gtest application and the null,
+ * nest and hostile drivers (drivers/).  Case names carry the words the
+ * gate issue lists (selector0, stale_tlb, fault_pf, ...).
+ */
+#include "bootinfo.h"
+#include "console.h"
+#include "driver.h"
+#include "errno.h"
+#include "flush.h"
+#include "memlayout.h"
+#include "gate.h"
+#include "heap.h"
+#include "kstring.h"
+#include "ktest.h"
+#include "percpu.h"
+#include "trap.h"
+#include "user.h"
+#include "slotgate/gates.h"
+#include "slotgate/gtest.h"
+
+/* Run gtest with @action and @param; its exit code, or the run's error. */
+static i64 gtest(enum gtest_action action, u64 param)
+{
+	const void *image;
+	size_t size;
+	i64 code = 0;
+	if (!module_find("gtest", &image, &size))
+		return -E_NOENT;
+	int err = user_run("gtest", image, size, action | (param << 8), &code, NULL);
+	return err ? err : code;
+}
+
+static i64 kcall(u64 gate)
+{
+	const u64 args[6] = {1, 2, 3, 4, 5, 6};
+	return gate_call_kernel(gate, args);
+}
+
+KTEST(gate_null_round_trip_from_app)
+{
+	KT_EXPECT_EQ(gtest(GTEST_CALL, NULL_GATES + NULL_ADD), 21);
+}
+
+KTEST(gate_null_round_trip_from_kernel)
+{
+	KT_EXPECT_EQ(kcall(NULL_GATES + NULL_ADD), 21);
+	KT_EXPECT_EQ(this_cpu()->slots.current, NULL); /* view restored */
+}
+
+KTEST(gate_selector0_absent_in_driver)
+{
+	/* The app's data in its selector 0 (4 MiB) is gone while null runs. */
+	KT_EXPECT_EQ(gtest(GTEST_PEEK_OWN_LOW, 0), -E_DRIVER_FAULT);
+}
+
+KTEST(gate_caller_slot_absent_in_driver)
+{
+	KT_EXPECT_EQ(gtest(GTEST_PEEK_OWN_STACK, 0), -E_DRIVER_FAULT);
+}
+
+KTEST(gate_kernel_absent_in_driver)
+{
+	KT_EXPECT_EQ(gtest(GTEST_PEEK_KERNEL, 0), -E_DRIVER_FAULT);
+}
+
+KTEST(gate_other_slot_absent_in_driver)
+{
+	/* nest reads a page of null's slot. */
+	KT_EXPECT_EQ(gtest(GTEST_PEEK_OTHER_SLOT, 0), -E_DRIVER_FAULT);
+}
+
+KTEST(gate_stale_tlb_app_to_driver)
+{
+	/* The app reads its page (cached now), the driver reads the same
+	 * address: a stale translation would let it through. */
+	KT_EXPECT_EQ(gtest(GTEST_STALE_TO_DRIVER, 0), -E_DRIVER_FAULT);
+}
+
+KTEST(gate_stale_tlb_driver_to_app)
+{
+	/* The driver writes its page and returns its address; the app reads
+	 * it and must be killed by a #PF at exactly that address. */
+	const void *image;
+	size_t size;
+	struct fault_info f;
+	KT_EXPECT(module_find("gtest", &image, &size));
+	KT_EXPECT_EQ(user_run("gtest", image, size, GTEST_STALE_TO_APP, NULL, &f),
+		     -E_KILLED);
+	KT_EXPECT_EQ(f.vector, VEC_PF);
+	KT_EXPECT_EQ(addr_slot(f.cr2), driver_find("null")->slot);
+}
+
+KTEST(gate_bad_gate_numbers)
+{
+	KT_EXPECT_EQ(gtest(GTEST_CALL, 200), -E_NOGATE);     /* unregistered */
+	KT_EXPECT_EQ(gtest(GTEST_CALL, GATE_MAX), -E_NOGATE); /* out of range */
+	KT_EXPECT_EQ(gtest(GTEST_CALL, 65000), -E_NOGATE);
+	KT_EXPECT_EQ(kcall(GATE_MAX + 5), -E_NOGATE);
+}
+
+KTEST(gate_forbidden_caller)
+{
+	/* Kernel-only-and-drivers gate: an application is refused ... */
+	KT_EXPECT_EQ(gtest(GTEST_CALL, NULL_GATES + NULL_KERNEL_ONLY), -E_FORBIDDEN);
+	/* ... a driver (nest calling it) and the kernel are not. */
+	KT_EXPECT_EQ(gtest(GTEST_CALL, NEST_GATES + NEST_KERNEL_ONLY), 7);
+	KT_EXPECT_EQ(kcall(NULL_GATES + NULL_KERNEL_ONLY), 7);
+}
+
+KTEST(gate_nested_chain_unwinds)
+{
+	/* app -> nest(3) -> nest(2) -> nest(1) -> nest(0) -> null: depth 5 */
+	KT_EXPECT_EQ(gtest(GTEST_NEST, 3), 21 + 3);
+	KT_EXPECT_EQ(gtest(GTEST_NEST, 0), 21);
+	KT_EXPECT_EQ(this_cpu()->thread->gate_depth, 0);
+}
+
+KTEST(gate_nested_limit)
+{
+	/* nest(d) needs depth d + 2: 8 is the limit, one more is refused. */
+	KT_EXPECT_EQ(gtest(GTEST_NEST, GATE_MAX_DEPTH - 2), 21 + GATE_MAX_DEPTH - 2);
+	KT_EXPECT_EQ(gtest(GTEST_NEST, GATE_MAX_DEPTH - 1), -E_NESTING);
+	KT_EXPECT_EQ(this_cpu()->thread->gate_depth, 0);
+}
+
+static void expect_contained(u64 gate, i64 error)
+{
+	struct driver *d = driver_find("hostile");
+	unsigned faults = d->faults, restarts = d->restarts;
+	KT_EXPECT_EQ(gtest(GTEST_CALL, gate), error);
+	KT_EXPECT_EQ(d->faults, faults + 1);
+	KT_EXPECT_EQ(d->restarts, restarts + 1); /* policy restart */
+	KT_EXPECT_EQ(gtest(GTEST_CALL, HOSTILE_GATES + HOSTILE_COUNT), 1);
+}
+
+KTEST(gate_fault_pf_contained) { expect_contained(HOSTILE_GATES + HOSTILE_PF, -E_DRIVER_FAULT); }
+KTEST(gate_fault_gp_contained) { expect_contained(HOSTILE_GATES + HOSTILE_GP, -E_DRIVER_FAULT); }
+KTEST(gate_fault_ud_contained) { expect_contained(HOSTILE_GATES + HOSTILE_UD, -E_DRIVER_FAULT); }
+KTEST(gate_fault_de_contained) { expect_contained(HOSTILE_GATES + HOSTILE_DE, -E_DRIVER_FAULT); }
+KTEST(gate_stack_overflow_contained) { expect_contained(HOSTILE_GATES + HOSTILE_STACK, -E_DRIVER_FAULT); }
+KTEST(gate_kernel_jump_contained) { expect_contained(HOSTILE_GATES + HOSTILE_KERNEL_JUMP, -E_DRIVER_FAULT); }
+KTEST(gate_watchdog_unwinds_spinning_driver) { expect_contained(HOSTILE_GATES + HOSTILE_SPIN, -E_WATCHDOG); }
+
+KTEST(gate_restart_resets_state_keeps_gates)
+{
+	struct driver *d = driver_find("hostile");
+	unsigned slot = d->slot;
+	i64 a = kcall(HOSTILE_GATES + HOSTILE_COUNT);
+	KT_EXPECT_EQ(kcall(HOSTILE_GATES + HOSTILE_COUNT), a + 1);
+	KT_EXPECT_EQ(kcall(HOSTILE_GATES + HOSTILE_UD), -E_DRIVER_FAULT);
+	KT_EXPECT_EQ(kcall(HOSTILE_GATES + HOSTILE_COUNT), 1); /* state reset */
+	KT_EXPECT_EQ(d->slot, slot);
+	KT_EXPECT(!d->dead);
+}
+
+KTEST(gate_refuse_policy_kills_driver)
+{
+	struct driver *d = driver_find("fragile");
+	KT_EXPECT(d != NULL);
+	KT_EXPECT_EQ(kcall(FRAGILE_GATES + HOSTILE_COUNT), 1);
+	KT_EXPECT_EQ(gtest(GTEST_CALL, FRAGILE_GATES + HOSTILE_PF), -E_DRIVER_FAULT);
+	KT_EXPECT(d->dead);
+	KT_EXPECT_EQ(gtest(GTEST_CALL, FRAGILE_GATES + HOSTILE_COUNT), -E_DEAD);
+	KT_EXPECT_EQ(kcall(FRAGILE_GATES + HOSTILE_COUNT), -E_DEAD);
+}
+
+KTEST(gate_leaks_nothing_over_many_calls)
+{
+	unsigned drivers = driver_count();
+	for (int i = 0; i < 50; i++)
+		KT_EXPECT_EQ(kcall(NULL_GATES + NULL_ADD), 21);
+	for (int i = 0; i < 3; i++)
+		KT_EXPECT_EQ(gtest(GTEST_CALL, HOSTILE_GATES + HOSTILE_PF), -E_DRIVER_FAULT);
+	KT_EXPECT_EQ(driver_count(), drivers);
+}
+
+/* Load and unload a copy of null's image in a fresh slot: nothing stays. */
+KTEST(gate_leaks_nothing_over_load_unload)
+{
+	const void *image;
+	size_t size;
+	struct driver *d;
+	KT_EXPECT(module_find("null", &image, &size));
+	for (int i = 0; i < 5; i++) {
+		KT_EXPECT_EQ(driver_load("null2", image, size, DRIVER_RESTART, 100, &d), 0);
+		KT_EXPECT_EQ(kcall(100 + NULL_ADD), 21);
+		KT_EXPECT_EQ(kcall(100 + NULL_TOUCH), 1);
+		driver_unload(d);
+		KT_EXPECT_EQ(kcall(100 + NULL_ADD), -E_NOGATE);
+	}
+}
+
+KTEST(gate_counters_per_round_trip)
+{
+	i64 packed = gtest(GTEST_COUNTERS, 0);
+	u64 cr3 = packed & 0xff, invlpg = (packed >> 8) & 0xff;
+	u64 invpcid = (packed >> 16) & 0xff, pml4e = (packed >> 24) & 0xff;
+	kprintf("    # %s: cr3 %lu invlpg %lu invpcid %lu pml4e %lu per round trip\n",
+		FLUSH_NAME, cr3, invlpg, invpcid, pml4e);
+	KT_EXPECT_EQ(packed >> 32, 1); /* one gate call */
+	KT_EXPECT_EQ(pml4e, 4);        /* hide app, show null, and back */
+	KT_EXPECT_EQ(invpcid, 0);      /* both views keep their PCIDs */
+	if (FLUSH_IS(INVLPG)) {
+		/* Both views fit under the ceiling: one INVLPG per page the
+		 * outgoing view has, no CR3 write at all. */
+		KT_EXPECT_EQ(cr3, 0);
+		KT_EXPECT(invlpg >= 2);
+	} else {
+		KT_EXPECT_EQ(cr3, 2); /* one a way: reload, or a PCID switch */
+		KT_EXPECT_EQ(invlpg, 0);
+	}
+}

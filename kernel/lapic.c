@@ -3,6 +3,7 @@
 #include "arch/x86.h"
 #include "console.h"
 #include "gate.h"
+#include "thread.h"
 #include "kernel.h"
 #include "memlayout.h"
 #include "percpu.h"
@@ -35,6 +36,7 @@ static void timer_tick(struct trap_frame *f)
 {
 	this_cpu()->counters.timer_ticks++;
 	gate_watchdog(f); /* may unwind a driver that ran too long */
+	thread_preempt(); /* round robin: one tick per slice */
 }
 
 /* LAPIC timer ticks (divide 16) per second, measured against the PIT. */

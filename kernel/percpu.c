@@ -15,7 +15,6 @@ _Static_assert(offsetof(struct cpu, kstack_top) == CPU_OFF_KSTACK_TOP, "percpu.i
 #define KSTACK_SIZE 16384
 
 static struct cpu boot_cpu;
-static struct thread boot_thread;
 static u8 boot_kstack[KSTACK_SIZE] __attribute__((aligned(16)));
 static u8 boot_ist[3][IST_STACK_SIZE] __attribute__((aligned(16)));
 
@@ -26,7 +25,6 @@ void percpu_init_boot(void)
 
 	cpu->self = cpu;
 	cpu->id = 0;
-	cpu->thread = &boot_thread;
 	cpu->kstack_top = (u64)boot_kstack + KSTACK_SIZE;
 	for (int i = 0; i < 3; i++)
 		ist_top[i] = (u64)boot_ist[i] + IST_STACK_SIZE;
@@ -34,6 +32,7 @@ void percpu_init_boot(void)
 	/* The kernel's GS base; the user's (0) waits in KERNEL_GS_BASE. */
 	wrmsr(MSR_GS_BASE, (u64)cpu);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
+	thread_init_boot(cpu->kstack_top);
 
 	cpu->pml4_phys = kpt_new_pml4();
 	BUG_ON(!cpu->pml4_phys);

@@ -26,6 +26,8 @@ struct cpu_counters {
 	u64 gate_calls;
 	u64 timer_ticks;
 	u64 user_faults;
+	u64 thread_switches;
+	u64 preempted_in_driver;
 };
 
 struct user_run;
@@ -44,7 +46,6 @@ struct cpu {
 	struct tss tss;
 	struct jmp_ctx *recover;     /* set by trap_catch() */
 	struct fault_info last_fault;
-	struct user_run *user;       /* the ring-3 program running here */
 	struct cpu_counters counters;
 };
 
@@ -57,6 +58,14 @@ static inline struct cpu *this_cpu(void)
 	struct cpu *c;
 	__asm__ volatile("mov %%gs:0, %0" : "=r"(c));
 	return c;
+}
+
+/* Where traps and syscalls from ring 3 land on this CPU (TSS.RSP0 and
+ * the SYSCALL stack): per thread, and lowered under a gate's frame. */
+static inline void cpu_set_kernel_stack(struct cpu *cpu, u64 top)
+{
+	cpu->kstack_top = top;
+	cpu->tss.rsp[0] = top;
 }
 
 /* Set up the boot CPU's struct cpu, GDT, TSS and GS base, and its PML4. */

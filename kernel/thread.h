@@ -1,9 +1,17 @@
 /*
- * thread.h - kernel threads.
+ * thread.h - kernel threads and the scheduler.
  *
- * A thread carries its gate chain: the innermost gate frame it is inside
- * (gate.h) and how deep it is nested.  A gate call migrates the calling
- * thread into the driver; no other thread is involved.
+ * A thread is a kernel stack and a saved context; it may run ring-3 code
+ * (an application, or a driver through a gate) on the way.  Its state
+ * includes the view it shows (cpu->slots.current while it runs) and its
+ * gate chain, so a thread preempted inside a driver resumes inside it
+ * with the driver's view.  Scheduling is preemptive round robin on the
+ * LAPIC timer over a per-CPU run queue; a gate call never goes through
+ * it (thread migration).
+ *
+ * Preemption happens only where the interrupted code had IF set: ring 3,
+ * or kernel code waiting in sti_hlt().  Kernel code otherwise runs with
+ * interrupts off, so it needs no locks on one CPU.
  */
 #ifndef SLOTGATE_THREAD_H
 #define SLOTGATE_THREAD_H
@@ -11,13 +19,40 @@
 #include "types.h"
 
 #define THREAD_MAX 16
+#define THREAD_STACK_SIZE (16u << 10)
 
 struct gate_frame;
+struct user_run;
+struct view;
+
+enum thread_state { THREAD_FREE, THREAD_READY, THREAD_RUNNING, THREAD_DEAD };
 
 struct thread {
-	unsigned id;                  /* 0 .. THREAD_MAX-1 */
+	unsigned id;                  /* 0 .. THREAD_MAX-1; 0 is the boot thread */
+	enum thread_state state;
+	u64 saved_rsp;                /* while switched out (stubs/switch.asm) */
+	u8 *stack;                    /* kernel stack (NULL for the boot thread) */
+	u64 kstack_top;               /* cpu->kstack_top while this thread runs */
+	struct view *view;            /* the view it shows, while switched out */
 	struct gate_frame *gate_top;  /* innermost gate, NULL outside drivers */
 	unsigned gate_depth;
+	struct user_run *user;        /* the application it runs, if any */
+	void (*fn)(void *);
+	void *arg;
+	struct thread *next;          /* run queue */
 };
+
+/* Make the boot context thread 0 of this CPU. */
+void thread_init_boot(u64 kstack_top);
+/* A new ready thread running fn(arg); NULL when out of threads or memory. */
+struct thread *thread_create(void (*fn)(void *), void *arg);
+/* Wait (sti_hlt) until @t has finished, then free it. */
+void thread_join(struct thread *t);
+/* Give the CPU to the next ready thread, if any. */
+void thread_yield(void);
+/* From the timer interrupt: preempt the running thread. */
+void thread_preempt(void);
+/* Threads in use (leak checks). */
+unsigned thread_count(void);
 
 #endif

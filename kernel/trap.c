@@ -142,7 +142,10 @@ void trap_dispatch(struct trap_frame *f)
 	    (f->vector >= VEC_PIC_BASE && f->vector < VEC_PIC_BASE + 16))
 		return; /* spurious: no EOI (SDM 3A §11.9) */
 	irq_handler_t h = irq_handlers[f->vector];
+	/* EOI first: a handler may switch threads (the timer) or unwind a
+	 * gate and not come back here.  IF stays 0 until IRETQ, so nothing
+	 * nests meanwhile. */
+	lapic_eoi();
 	if (h)
 		h(f);
-	lapic_eoi();
 }

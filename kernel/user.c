@@ -91,15 +91,22 @@ int user_run(const char *name, const void *image, size_t size, u64 arg,
 		view_destroy(&cpu->slots, &run.view, pmm_free);
 		return err;
 	}
-	BUG_ON(cpu->user);
+	struct thread *t = cpu->thread;
+	BUG_ON(t->user);
 	struct view *outer = cpu->slots.current;
-	cpu->user = &run;
+	u64 kstack = cpu->kstack_top;
+	t->user = &run;
 	view_switch(&cpu->slots, &run.view);
-	if (ctx_save(&run.ctx) == 0)
+	if (ctx_save(&run.ctx) == 0) {
+		/* Its syscalls and traps use this thread's stack below us. */
+		cpu_set_kernel_stack(cpu, ALIGN_DOWN(read_rsp() - 64, 16));
 		user_enter(entry, APP_STACK_TOP, arg);
+	}
 	/* Back from user_exit() or user_fault(), on this stack again. */
+	cpu = this_cpu();
 	view_switch(&cpu->slots, outer);
-	cpu->user = NULL;
+	cpu_set_kernel_stack(cpu, kstack);
+	cpu->thread->user = NULL;
 	view_destroy(&cpu->slots, &run.view, pmm_free);
 	if (fault)
 		*fault = run.fault;
@@ -112,7 +119,7 @@ int user_run(const char *name, const void *image, size_t size, u64 arg,
 
 void user_exit(i64 code)
 {
-	struct user_run *run = this_cpu()->user;
+	struct user_run *run = this_cpu()->thread->user;
 	BUG_ON(!run);
 	run->exit_code = code;
 	ctx_resume(&run->ctx, 1);
@@ -121,7 +128,7 @@ void user_exit(i64 code)
 void user_fault(struct trap_frame *f)
 {
 	struct cpu *cpu = this_cpu();
-	struct user_run *run = cpu->user;
+	struct user_run *run = cpu->thread->user;
 
 	if (!run)
 		panic_frame(f, "ring-3 fault with no program running");

@@ -90,13 +90,17 @@ static int load_image(struct driver *d)
 	return 0;
 }
 
+static u64 stack_top(struct driver *d, unsigned tid)
+{
+	return slot_base(d->slot) + DRIVER_STACK_SELECTOR * SELECTOR_SIZE +
+	       (tid + 1) * DRIVER_STACK_STRIDE;
+}
+
 u64 driver_stack(struct driver *d, unsigned tid)
 {
 	if (d->stack_cursor[tid])
 		return d->stack_cursor[tid];
-	u64 top = slot_base(d->slot) +
-		  DRIVER_STACK_SELECTOR * SELECTOR_SIZE +
-		  (tid + 1) * DRIVER_STACK_STRIDE;
+	u64 top = stack_top(d, tid);
 	for (u64 i = 1; i <= DRIVER_STACK_PAGES; i++) {
 		u64 frame = pmm_alloc();
 		if (!frame || view_map(&d->view, top - i * PAGE_SIZE, frame,
@@ -108,6 +112,23 @@ u64 driver_stack(struct driver *d, unsigned tid)
 	}
 	d->stack_cursor[tid] = top;
 	return top;
+}
+
+void drivers_release_thread(unsigned tid)
+{
+	struct slot_cpu *c = &this_cpu()->slots;
+	for (unsigned s = FIRST_DRIVER_SLOT; s <= LAST_DRIVER_SLOT; s++) {
+		struct driver *d = slots_in_use[s];
+		if (!d || !d->stack_cursor[tid])
+			continue;
+		for (u64 i = 1; i <= DRIVER_STACK_PAGES; i++) {
+			u64 pa;
+			if (view_unmap(c, &d->view, stack_top(d, tid) - i * PAGE_SIZE,
+				       &pa) == 0)
+				pmm_free(pa);
+		}
+		d->stack_cursor[tid] = 0;
+	}
 }
 
 static void free_view(struct driver *d)

@@ -64,6 +64,8 @@ struct driver *driver_find(const char *name);
 /* Stack top for thread @tid entering @d, mapping the stack on first use;
  * 0 when out of memory. */
 u64 driver_stack(struct driver *d, unsigned tid);
+/* Thread @tid has ended: unmap and free its stack in every driver. */
+void drivers_release_thread(unsigned tid);
 /* Reload @d from its image: fresh data, stacks and view; gates kept. */
 int driver_restart(struct driver *d);
 

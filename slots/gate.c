@@ -61,19 +61,6 @@ void gate_unregister_all(struct driver *d)
 			gates[i] = (struct gate){0};
 }
 
-static void set_kernel_stack(struct cpu *cpu, u64 top)
-{
-	cpu->kstack_top = top;
-	cpu->tss.rsp[0] = top;
-}
-
-static inline u64 read_rsp(void)
-{
-	u64 rsp;
-	__asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
-	return rsp;
-}
-
 /* Enter @d at @handler on this thread and wait for it to leave. */
 static i64 enter(struct cpu *cpu, struct driver *d, u64 handler,
 		 const u64 args[6], struct driver *caller, u64 caller_rsp)
@@ -106,12 +93,12 @@ static i64 enter(struct cpu *cpu, struct driver *d, u64 handler,
 	view_switch(&cpu->slots, &d->view);
 	if (ctx_save(&f.ctx) == 0) {
 		/* The driver's own syscalls and traps use the stack below us. */
-		set_kernel_stack(cpu, ALIGN_DOWN(read_rsp() - 64, 16));
+		cpu_set_kernel_stack(cpu, ALIGN_DOWN(read_rsp() - 64, 16));
 		driver_enter(d->entry, rsp, handler, args);
 	}
 	/* Back through gate_return() or an unwind: f.result is set. */
 	view_switch(&cpu->slots, f.caller_view);
-	set_kernel_stack(cpu, f.saved_kstack_top);
+	cpu_set_kernel_stack(cpu, f.saved_kstack_top);
 	t->gate_top = f.prev;
 	t->gate_depth--;
 	d->active--;
@@ -194,6 +181,5 @@ void gate_watchdog(struct trap_frame *f)
 		return;
 	if (cpu->counters.timer_ticks - top->entry_tick < GATE_WATCHDOG_TICKS)
 		return;
-	lapic_eoi(); /* we leave the interrupt without its normal exit */
-	gate_driver_fault(f, -E_WATCHDOG);
+	gate_driver_fault(f, -E_WATCHDOG); /* the EOI was sent already */
 }

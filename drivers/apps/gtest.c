@@ -61,6 +61,8 @@ long main(u64_t arg)
 		return gate_call(NEST_GATES + NEST_DOWN, param, 0, 0, 0, 0, 0);
 	case GTEST_COUNTERS:
 		return counters();
+	case GTEST_MEET:
+		return gate_call(NULL_GATES + NULL_MEET, param, 0, 0, 0, 0, 0);
 	default:
 		return -1000;
 	}

@@ -7,14 +7,17 @@
  *   +2 peek(addr)      read 8 bytes at addr in this driver's view, return them
  *   +3 page()          address of a page of this driver's data
  *   +4 kernel_only()   return 7; callable by drivers and the kernel only
- *   +5 counters(out)   nothing: kept for the ABI
+ *   +5 meet(n)         wait inside the driver until n threads have come in,
+ *                      return how many were inside at once (thread migration:
+ *                      every caller runs here on its own stack)
  */
 #include "slotgate/driver.h"
 
 #define TOUCH_PAGES 16 /* small enough to stay under FLUSH_INVLPG_CEILING */
 
 static char pages[TOUCH_PAGES][4096] __attribute__((aligned(4096)));
-static const char *const hello = "null driver"; /* a RELATIVE relocation */
+/* A pointer in data: gives the image an R_X86_64_RELATIVE relocation. */
+static const char *const hello __attribute__((used)) = "null driver";
 
 static long null_gate(u64_t a, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
 {
@@ -50,6 +53,24 @@ static long kernel_only_gate(u64_t a, u64_t b, u64_t c, u64_t d, u64_t e, u64_t 
 	return 7;
 }
 
+static volatile long arrived, inside, peak;
+
+static long meet_gate(u64_t n, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
+{
+	(void)b, (void)c, (void)d, (void)e, (void)f;
+	/* One CPU: the timer preempts us between these, never inside one. */
+	inside++;
+	if (inside > peak)
+		peak = inside;
+	arrived++;
+	while (arrived < (long)n)
+		__asm__ volatile("pause");
+	long seen = peak;
+	if (--inside == 0)
+		arrived = peak = 0;
+	return seen;
+}
+
 long driver_init(u64_t base)
 {
 	const unsigned anyone = GATE_FROM_APP | GATE_FROM_DRIVER | GATE_FROM_KERNEL;
@@ -58,7 +79,8 @@ long driver_init(u64_t base)
 	    gate_register(base + 2, peek_gate, PTR_NONE, anyone) ||
 	    gate_register(base + 3, page_gate, PTR_NONE, anyone) ||
 	    gate_register(base + 4, kernel_only_gate, PTR_NONE,
-			  GATE_FROM_DRIVER | GATE_FROM_KERNEL))
+			  GATE_FROM_DRIVER | GATE_FROM_KERNEL) ||
+	    gate_register(base + 5, meet_gate, PTR_NONE, anyone))
 		return -1;
 	return 0;
 }

@@ -84,6 +84,13 @@ static inline void pause(void) { __asm__ volatile("pause"); }
 static inline void sti_hlt(void) { __asm__ volatile("sti; hlt" ::: "memory"); }
 
 
+static inline u64 read_rsp(void)
+{
+	u64 rsp;
+	__asm__ volatile("mov %%rsp, %0" : "=r"(rsp));
+	return rsp;
+}
+
 static inline u64 read_rflags(void)
 {
 	u64 v;

@@ -46,6 +46,7 @@
  */
 #include "tlb_model.h"
 #include "arena.h"
+#include "flush.h"
 #include "memlayout.h"
 #include "tlb.h"
 #include "vm.h"
@@ -53,6 +54,10 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+
+/* The build's strategy and deliberate bugs (slots/flush.h), set by tests. */
+enum flush_kind flush_host_kind;
+unsigned flush_host_bugs;
 
 #define TLB_CAP 4096   /* TLB entries, live and dead */
 #define HASH_CAP 8192  /* power of two, >= 2 * TLB_CAP */
@@ -465,23 +470,25 @@ bool tlb_model_access(u64 va, u64 *pa)
 	return true;
 }
 
-bool tlb_model_tlb_cached(u16 pcid, u64 va)
+bool tlb_model_tlb_cached(u16 pcid, u64 va, u64 frame)
 {
 	u64 tag = (va & VA_MASK) >> 12;
 	for (u32 i = 0; i < m.ntlb; i++) {
 		const struct entry *e = &m.tlb[i];
-		if (e->live && e->tag == tag && (e->pcid == pcid || (e->rights & R_G)))
+		if (e->live && e->tag == tag && e->addr == frame &&
+		    (e->pcid == pcid || (e->rights & R_G)))
 			return true;
 	}
 	return false;
 }
 
-bool tlb_model_ps_cached(int level, u16 pcid, u64 va)
+bool tlb_model_ps_cached(int level, u16 pcid, u64 va, u64 table)
 {
 	u64 tag = (va & VA_MASK) >> shift_of(level);
 	for (u32 i = 0; i < m.nps; i++) {
 		const struct entry *e = &m.ps[i];
-		if (e->live && e->level == level && e->tag == tag && e->pcid == pcid)
+		if (e->live && e->level == level && e->tag == tag &&
+		    e->pcid == pcid && e->addr == table)
 			return true;
 	}
 	return false;

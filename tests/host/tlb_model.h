@@ -37,9 +37,11 @@ bool tlb_model_access(u64 va, u64 *pa);
  * usable now that the tables in memory do not back (SDM §4.10.4.2). */
 const char *tlb_model_check(void);
 
-/* Inspection, for the model's own tests. */
-bool tlb_model_tlb_cached(u16 pcid, u64 va);         /* usable under @pcid */
-bool tlb_model_ps_cached(int level, u16 pcid, u64 va); /* level 4, 3 or 2 */
+/* Inspection, for the model's own tests: is there a TLB entry for @va ->
+ * @frame usable under @pcid (its own or global), a PS-cache entry of
+ * @level (4 PML4E, 3 PDPTE, 2 PDE) for @va -> @table tagged @pcid? */
+bool tlb_model_tlb_cached(u16 pcid, u64 va, u64 frame);
+bool tlb_model_ps_cached(int level, u16 pcid, u64 va, u64 table);
 u16 tlb_model_pcid(void);
 const struct tlb_model_stats *tlb_model_stats(void);
 

@@ -11,7 +11,7 @@
 #define HOSTILE_GATES 48 /* drivers/hostile, policy restart */
 #define FRAGILE_GATES 64 /* drivers/hostile again, policy refuse */
 
-enum null_gate { NULL_ADD, NULL_TOUCH, NULL_PEEK, NULL_PAGE, NULL_KERNEL_ONLY };
+enum null_gate { NULL_ADD, NULL_TOUCH, NULL_PEEK, NULL_PAGE, NULL_KERNEL_ONLY, NULL_MEET };
 enum nest_gate { NEST_DOWN, NEST_KERNEL_ONLY, NEST_PEEK };
 enum hostile_gate {
 	HOSTILE_PF, HOSTILE_GP, HOSTILE_UD, HOSTILE_DE, HOSTILE_STACK,

@@ -15,6 +15,7 @@ enum gtest_action {
 	GTEST_NEST,            /* exit with nest.down(param) */
 	GTEST_COUNTERS,        /* one null gate round trip: exit with the
 				  counter deltas packed (see test_gates.c) */
+	GTEST_MEET,            /* exit with null.meet(param) */
 };
 
 #endif

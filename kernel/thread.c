@@ -1,0 +1,165 @@
+/* thread.c - kernel threads and the round-robin scheduler (see thread.h). */
+#include "thread.h"
+#include "arch/x86.h"
+#include "driver.h"
+#include "heap.h"
+#include "kernel.h"
+#include "kstring.h"
+#include "percpu.h"
+
+extern void thread_switch(u64 *save_rsp, u64 new_rsp);
+extern void thread_start(void);
+
+static struct thread threads[THREAD_MAX];
+
+void thread_init_boot(u64 kstack_top)
+{
+	struct cpu *cpu = this_cpu();
+	struct thread *t = &threads[0];
+
+	t->id = 0;
+	t->state = THREAD_RUNNING;
+	t->kstack_top = kstack_top;
+	t->next = t;
+	cpu->thread = t;
+}
+
+static struct thread *alloc_thread(void)
+{
+	for (unsigned i = 1; i < THREAD_MAX; i++) {
+		if (threads[i].state == THREAD_FREE) {
+			memset(&threads[i], 0, sizeof(threads[i]));
+			threads[i].id = i;
+			return &threads[i];
+		}
+	}
+	return NULL;
+}
+
+/* Insert @t after the running thread in this CPU's circular run queue. */
+static void enqueue(struct thread *t)
+{
+	struct thread *cur = this_cpu()->thread;
+	t->next = cur->next;
+	cur->next = t;
+}
+
+static void dequeue(struct thread *t)
+{
+	struct thread *p = t;
+	while (p->next != t)
+		p = p->next;
+	p->next = t->next;
+	t->next = NULL;
+}
+
+struct thread *thread_create(void (*fn)(void *), void *arg)
+{
+	struct thread *t = alloc_thread();
+	if (!t)
+		return NULL;
+	t->stack = kmalloc(THREAD_STACK_SIZE);
+	if (!t->stack)
+		return NULL; /* still THREAD_FREE */
+	u64 top = ALIGN_DOWN((u64)t->stack + THREAD_STACK_SIZE, 16);
+	t->kstack_top = top;
+	/* What thread_switch pops: r15..rbp, then thread_start as the return
+	 * address; r12/r13 carry fn and arg. */
+	u64 *sp = (u64 *)top - 8;
+	memset(sp, 0, 8 * sizeof(u64));
+	sp[3] = (u64)fn;  /* r12 */
+	sp[2] = (u64)arg; /* r13 */
+	sp[6] = (u64)thread_start;
+	t->saved_rsp = (u64)sp;
+	t->fn = fn;
+	t->arg = arg;
+	t->state = THREAD_READY;
+	enqueue(t);
+	return t;
+}
+
+/* Switch from the running thread to @next, carrying the per-thread parts
+ * of the CPU state: the view shown and the kernel stack for ring 3. */
+static void switch_to(struct cpu *cpu, struct thread *next)
+{
+	struct thread *prev = cpu->thread;
+
+	prev->view = cpu->slots.current;
+	prev->kstack_top = cpu->kstack_top;
+	if (prev->state == THREAD_RUNNING)
+		prev->state = THREAD_READY;
+	next->state = THREAD_RUNNING;
+	cpu->thread = next;
+	view_switch(&cpu->slots, next->view);
+	cpu_set_kernel_stack(cpu, next->kstack_top);
+	cpu->counters.thread_switches++;
+	thread_switch(&prev->saved_rsp, next->saved_rsp);
+}
+
+static struct thread *pick_next(struct thread *cur)
+{
+	for (struct thread *t = cur->next; t != cur; t = t->next)
+		if (t->state == THREAD_READY)
+			return t;
+	return NULL;
+}
+
+void thread_yield(void)
+{
+	struct cpu *cpu = this_cpu();
+	u64 flags = read_rflags();
+	cli();
+	struct thread *next = pick_next(cpu->thread);
+	if (next)
+		switch_to(cpu, next);
+	if (flags & RFLAGS_IF)
+		sti();
+}
+
+void thread_preempt(void)
+{
+	struct cpu *cpu = this_cpu();
+	struct thread *next = pick_next(cpu->thread);
+	if (!next)
+		return;
+	if (cpu->thread->gate_depth)
+		cpu->counters.preempted_in_driver++;
+	switch_to(cpu, next);
+}
+
+__attribute__((noreturn)) void thread_main(void (*fn)(void *), void *arg);
+
+void thread_main(void (*fn)(void *), void *arg)
+{
+	/* Kernel code runs with IF = 0 (thread.h): preemption only in ring 3
+	 * and in sti_hlt(). */
+	fn(arg);
+	cli();
+	struct cpu *cpu = this_cpu();
+	struct thread *t = cpu->thread;
+	BUG_ON(t->gate_depth || t->user);
+	t->state = THREAD_DEAD;
+	struct thread *next = pick_next(t);
+	BUG_ON(!next); /* the boot thread never dies */
+	switch_to(cpu, next);
+	panic("dead thread %u resumed", t->id);
+}
+
+void thread_join(struct thread *t)
+{
+	while (t->state != THREAD_DEAD)
+		sti_hlt(); /* the timer preempts us in favour of @t */
+	cli();
+	dequeue(t);
+	drivers_release_thread(t->id);
+	kfree(t->stack);
+	t->state = THREAD_FREE;
+}
+
+unsigned thread_count(void)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < THREAD_MAX; i++)
+		n += threads[i].state != THREAD_FREE;
+	return n;
+}

@@ -7,10 +7,12 @@
 #include "heap.h"
 #include "kstring.h"
 #include "lapic.h"
+#include "percpu.h"
 #include "stats.h"
 #include "user.h"
 
 static u64 timer_overhead; /* median of the "timer" row, in TSC ticks */
+static struct slot_counters last; /* at the end of the previous report */
 
 static void print_env(void)
 {
@@ -25,14 +27,26 @@ static void print_env(void)
 		f->invariant_tsc, f->rdtscp, f->tsc_hz, f->tsc_source, FLUSH_NAME);
 }
 
+/* Kernel work per round trip: the counters moved between the previous
+ * report and this one, over the row's samples (only the loop ran). */
 static void print_row(const char *name, u64 cold, const struct bench_stats *s,
-		      u64 overhead)
+		      u64 overhead, u64 samples)
 {
+	const struct slot_counters *now = &this_cpu()->slots.counters;
+	char mech[BENCH_NAME_MAX + 8];
+	if (strcmp(name, "gate") == 0)
+		ksnprintf(mech, sizeof(mech), "slot-%s", FLUSH_NAME);
+	else
+		ksnprintf(mech, sizeof(mech), "%s", name);
 	kprintf("BENCH {\"mechanism\":\"%s\",\"bench\":\"roundtrip\",\"param\":0,"
 		"\"median\":%lu,\"p10\":%lu,\"p90\":%lu,\"min\":%lu,\"max\":%lu,"
-		"\"n\":%lu,\"cold\":%lu,\"overhead\":%lu,\"unit\":\"tsc\"}\n",
-		name, s->median, s->p10, s->p90, s->min, s->max, s->n, cold,
-		overhead);
+		"\"n\":%lu,\"cold\":%lu,\"overhead\":%lu,\"unit\":\"tsc\","
+		"\"cr3_writes\":%lu,\"invlpgs\":%lu,\"invpcids\":%lu,"
+		"\"pml4e_writes\":%lu,\"counters_per\":%lu}\n",
+		mech, s->median, s->p10, s->p90, s->min, s->max, s->n, cold,
+		overhead, now->cr3_writes - last.cr3_writes,
+		now->invlpgs - last.invlpgs, now->invpcids - last.invpcids,
+		now->pml4e_writes - last.pml4e_writes, samples);
 }
 
 i64 bench_record_user(u64 uname, u64 usamples, u64 count)
@@ -61,8 +75,9 @@ i64 bench_record_user(u64 uname, u64 usamples, u64 count)
 	stats_compute(v + 1, count - 1, &s);
 	if (is_timer)
 		timer_overhead = s.median;
-	print_row(name, cold, &s, overhead);
+	print_row(name, cold, &s, overhead, count);
 	kfree(v);
+	last = this_cpu()->slots.counters;
 	return 0;
 }
 
@@ -78,6 +93,7 @@ void bench_run_all(void)
 		return;
 	}
 	timer_overhead = 0;
+	last = this_cpu()->slots.counters;
 	/* No timer interrupt may land inside a timed region. */
 	lapic_timer_stop();
 	int err = user_run("bench", image, size, 0, &code, NULL);

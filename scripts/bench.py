@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """bench.py - the main job: boot the bench ISO, collect its rows, print a table.
 
-    python3 scripts/bench.py [--accels auto,icount] [--out build/bench] ISO
+    python3 scripts/bench.py [--out build/bench] ACCEL=ISO...
 
-For each accelerator it boots the ISO through scripts/qemu.sh, reads the
-kernel's BENCH_ENV / BENCH JSON lines from serial and prints one table with
-the environment on top.  Under icount the TSC counts guest instructions, so
+Each argument boots one ISO (one FLUSH build) under one accelerator through
+scripts/qemu.sh and reads the kernel's BENCH_ENV / BENCH JSON lines from
+serial; rows of runs under the same accelerator are printed as one table
+with the environment on top (a row that several builds measure, such as
+syscall, is shown once, from the first).  Under icount the TSC counts guest instructions, so
 the unit is "instructions"; under tcg it is emulated "cycles" that say
 nothing about hardware (the table says so); only kvm or a real PC gives
 cycles worth reading.  Results go to OUT/results.json and OUT/results.csv.
@@ -73,6 +75,19 @@ def commit():
         return "unknown"
 
 
+def per_trip(r):
+    """Kernel counters per round trip: 'cr3 2 invlpg 0 invpcid 0 pml4e 4'."""
+    n = r.get("counters_per") or 0
+    if not n:
+        return "-"
+    parts = []
+    for key, label in (("cr3_writes", "cr3"), ("invlpgs", "invlpg"),
+                       ("invpcids", "invpcid"), ("pml4e_writes", "pml4e")):
+        v = r.get(key, 0) / n
+        parts.append(f"{label} {v:.0f}" if v == int(v) else f"{label} {v:.2f}")
+    return " ".join(parts)
+
+
 def print_table(accel, accel_line, env, rows):
     unit = unit_for(accel)
     feats = " ".join(k for k in ("pcid", "invpcid", "pge", "nx", "smep", "smap",
@@ -92,15 +107,15 @@ def print_table(accel, accel_line, env, rows):
         print("   NOTE: paravirtual KVM without vmx/svm: figures are not hardware costs.")
     base = next((r["median"] for r in rows if r["mechanism"] == "syscall"), 0)
     ns = unit == "cycles" and accel == "kvm" and env.get("tsc_hz")
-    print(f"   {'mechanism':<12}{'median':>10}{'p10':>8}{'p90':>8}{'min':>8}"
-          f"  {'unit':<13}{'ns':>8}{'/syscall':>10}")
+    print(f"   {'mechanism':<14}{'median':>9}{'p10':>8}{'p90':>8}{'min':>8}"
+          f"  {'unit':<13}{'ns':>7}{'/syscall':>9}   kernel work per round trip")
     for r in rows:
         if r["mechanism"] == "timer":
             continue
         ns_s = f"{r['median'] * 1e9 / env['tsc_hz']:.1f}" if ns else "-"
         ratio = f"{r['median'] / base:.2f}" if base else "-"
-        print(f"   {r['mechanism']:<12}{r['median']:>10}{r['p10']:>8}{r['p90']:>8}"
-              f"{r['min']:>8}  {unit:<13}{ns_s:>8}{ratio:>10}")
+        print(f"   {r['mechanism']:<14}{r['median']:>9}{r['p10']:>8}{r['p90']:>8}"
+              f"{r['min']:>8}  {unit:<13}{ns_s:>7}{ratio:>9}   {per_trip(r)}")
     timer = next((r for r in rows if r["mechanism"] == "timer"), None)
     if timer:
         print(f"   (timer overhead {timer['median']} {unit} subtracted; "
@@ -109,28 +124,34 @@ def print_table(accel, accel_line, env, rows):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--accels", default="auto,icount")
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench"))
-    ap.add_argument("iso")
+    ap.add_argument("runs", nargs="+", metavar="ACCEL=ISO")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
-    runs = []
-    for accel in args.accels.split(","):
-        accel_line, env, rows = boot(args.iso, accel)
+    runs, tables = [], {}
+    for spec in args.runs:
+        accel, iso = spec.split("=", 1)
+        accel_line, env, rows = boot(iso, accel)
         real = resolved_accel(accel_line)
         runs.append((real, accel_line, env, rows))
+        table = tables.setdefault(real, (accel_line, env, []))
+        seen = {r["mechanism"] for r in table[2]}
+        table[2].extend(r for r in rows if r["mechanism"] not in seen)
     results = []
-    for real, accel_line, env, rows in runs:
+    for real, (accel_line, env, rows) in tables.items():
         print_table(real, accel_line, env, rows)
+    for real, accel_line, env, rows in runs:
         for r in rows:
-            results.append(dict(r, accel=real, unit=unit_for(real)))
+            results.append(dict(r, accel=real, unit=unit_for(real),
+                                flush=env.get("flush")))
     envs = {real: dict(env, accel_line=accel_line, commit=commit(),
                        date=datetime.datetime.now().isoformat(timespec="seconds"))
             for real, accel_line, env, _ in runs}
     with open(os.path.join(args.out, "results.json"), "w") as f:
         json.dump({"env": envs, "results": results}, f, indent=1)
-    fields = ["accel", "mechanism", "bench", "param", "median", "p10", "p90",
-              "min", "max", "n", "cold", "overhead", "unit"]
+    fields = ["accel", "flush", "mechanism", "bench", "param", "median", "p10",
+              "p90", "min", "max", "n", "cold", "overhead", "unit", "cr3_writes",
+              "invlpgs", "invpcids", "pml4e_writes", "counters_per"]
     with open(os.path.join(args.out, "results.csv"), "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
         w.writeheader()

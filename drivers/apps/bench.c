@@ -3,11 +3,14 @@
  *   timer    two back-to-back timer reads: the overhead the kernel
  *            subtracts from every other row;
  *   call     a plain call and return in ring 3 (the floor);
- *   syscall  a null SYSCALL/SYSRET round trip (the crossing floor).
+ *   syscall  a null SYSCALL/SYSRET round trip (the crossing floor);
+ *   gate     a null gate round trip into the null driver in its slot,
+ *            under the kernel's flush strategy (reported as slot-FLUSH).
  * Each sample times one round trip; the first one (cold) is kept apart by
  * the kernel.
  */
-#include "slotgate/sys.h"
+#include "slotgate/driver.h"
+#include "slotgate/gates.h"
 
 #define SAMPLES 2001
 
@@ -91,5 +94,12 @@ long main(u64_t arg)
 	}
 	if (report("syscall"))
 		return 3;
+	for (int i = 0; i < SAMPLES; i++) {
+		u64_t t0 = tsc_begin();
+		gate_call(NULL_GATES + NULL_ADD, 1, 2, 3, 4, 5, 6);
+		samples[i] = tsc_end() - t0;
+	}
+	if (report("gate"))
+		return 4;
 	return 0;
 }

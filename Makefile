@@ -133,6 +133,17 @@ $(HTEST): $(HOST_OBJ) | $(APPS) $(DRIVERS)
 	@echo "  HOSTLD  $@"
 	@$(CC) $(HOST_CFLAGS) -o $@ $^
 
+# libFuzzer on the loaders' parsers (clang): FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -Ikernel -Idrivers/include
+fuzz: $(APPS) $(DRIVERS)
+	@mkdir -p $(B)/fuzz
+	clang $(FUZZ_CFLAGS) tests/host/fuzz/fuzz_elf.c kernel/elf.c -o $(B)/fuzz/fuzz_elf
+	clang $(FUZZ_CFLAGS) tests/host/fuzz/fuzz_mb2.c kernel/mb2.c -o $(B)/fuzz/fuzz_mb2
+	@mkdir -p $(B)/fuzz/corpus_elf && cp $(DRIVERS) $(APPS) $(B)/fuzz/corpus_elf/
+	$(B)/fuzz/fuzz_elf -max_total_time=$(FUZZ_SECONDS) $(B)/fuzz/corpus_elf
+	$(B)/fuzz/fuzz_mb2 -max_total_time=$(FUZZ_SECONDS)
+
 host-test: $(HTEST)
 	$(PYTHON) tests/ktap_runner.py "host=$(HTEST)"
 
@@ -163,7 +174,9 @@ check: $(HTEST) all-isos
 		$(call suite,reload,tcg) $(call suite,invlpg,tcg) \
 		$(call suite,reload,icount) $(call suite,invlpg,icount) \
 		$(call suite,reload,bochs) $(call suite,invlpg,bochs) \
-		$(call suite,pcid,bochs) $(call suite,invpcid,bochs)
+		$(call suite,pcid,bochs) $(call suite,invpcid,bochs) \
+		"budget-reload=$(PYTHON) tests/check_budget.py reload $(B)/reload/slotgate.iso" \
+		"budget-invlpg=$(PYTHON) tests/check_budget.py invlpg $(B)/invlpg/slotgate.iso"
 
 # The main job: every strategy's null gate beside call and syscall.  reload
 # under the accelerator auto picks (cycles on KVM), every TCG-capable build
@@ -182,7 +195,7 @@ debug: $(ISO)
 clean:
 	rm -rf $(B)
 
-.PHONY: all all-isos test check bench run debug clean host-test
+.PHONY: all all-isos test check bench run debug clean host-test fuzz
 .DELETE_ON_ERROR:
 .SECONDARY:
 

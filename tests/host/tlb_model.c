@@ -407,19 +407,21 @@ static const char *check_entry(const struct entry *e)
 
 	if (!mem_lookup(e->level, e->tag, &addr, &r)) {
 		snprintf(m.msg, sizeof(m.msg),
-			 "PCID %u: %s entry va %#llx -> %s %#llx [%s] usable, "
-			 "but the tables in memory map nothing there",
+			 "PCID %u: %s entry va %#llx (slot %u) -> %s %#llx [%s] "
+			 "usable, but the tables in memory map nothing there",
 			 m.pcid, names[e->level],
-			 (unsigned long long)va_of(e->level, e->tag), what,
+			 (unsigned long long)va_of(e->level, e->tag),
+			 pml4_index(va_of(e->level, e->tag)), what,
 			 (unsigned long long)e->addr, rights_str(e->rights, b1));
 		return m.msg;
 	}
 	if (addr != e->addr || (e->rights & ~r)) {
 		snprintf(m.msg, sizeof(m.msg),
-			 "PCID %u: %s entry va %#llx -> %s %#llx [%s] usable, "
-			 "but the tables in memory say %s %#llx [%s]",
+			 "PCID %u: %s entry va %#llx (slot %u) -> %s %#llx [%s] "
+			 "usable, but the tables in memory say %s %#llx [%s]",
 			 m.pcid, names[e->level],
-			 (unsigned long long)va_of(e->level, e->tag), what,
+			 (unsigned long long)va_of(e->level, e->tag),
+			 pml4_index(va_of(e->level, e->tag)), what,
 			 (unsigned long long)e->addr, rights_str(e->rights, b1),
 			 what, (unsigned long long)addr, rights_str(r, b2));
 		return m.msg;

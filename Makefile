@@ -162,10 +162,13 @@ suite = "kernel-$(1)-$(2)=ACCEL=$(2) $(QEMU) $(B)/$(1)/slotgate-test.iso"
 # strategies need a CPU with PCID: Bochs, unless ACCEL names kvm or bochs.
 PCID_ACCEL := $(if $(filter kvm bochs,$(ACCEL)),$(ACCEL),bochs)
 
+# make test: all four strategies; make FLUSH=x test: that one only.
+TEST_FLUSHES := $(if $(filter command line,$(origin FLUSH)),$(FLUSH),$(FLUSHES))
+accel_for = $(if $(filter pcid invpcid,$(1)),$(PCID_ACCEL),$(ACCEL))
+
 test: $(HTEST) all-isos
-	$(RUNNER) "host=$(HTEST)" $(call suite,reload,$(ACCEL)) \
-		$(call suite,invlpg,$(ACCEL)) $(call suite,pcid,$(PCID_ACCEL)) \
-		$(call suite,invpcid,$(PCID_ACCEL))
+	$(RUNNER) "host=$(HTEST)" \
+		$(foreach f,$(TEST_FLUSHES),$(call suite,$(f),$(call accel_for,$(f))))
 
 # What CI runs: the test matrix under tcg, the exact icount runs, and the
 # two TCG strategies under Bochs as well.
@@ -176,7 +179,8 @@ check: $(HTEST) all-isos
 		$(call suite,reload,bochs) $(call suite,invlpg,bochs) \
 		$(call suite,pcid,bochs) $(call suite,invpcid,bochs) \
 		"budget-reload=$(PYTHON) tests/check_budget.py reload $(B)/reload/slotgate.iso" \
-		"budget-invlpg=$(PYTHON) tests/check_budget.py invlpg $(B)/invlpg/slotgate.iso"
+		"budget-invlpg=$(PYTHON) tests/check_budget.py invlpg $(B)/invlpg/slotgate.iso" \
+		"refusal=$(PYTHON) tests/check_refusal.py $(B)/pcid/slotgate.iso $(B)/invpcid/slotgate.iso"
 
 # The main job: every strategy's null gate beside call and syscall.  reload
 # under the accelerator auto picks (cycles on KVM), every TCG-capable build

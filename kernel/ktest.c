@@ -1,8 +1,10 @@
 /* ktest.c - runs the .ktests cases and prints KTAP. */
 #include "ktest.h"
 #include "console.h"
+#include "driver.h"
 #include "heap.h"
 #include "pmm.h"
+#include "thread.h"
 
 extern const struct ktest_case __ktests_start[], __ktests_end[];
 
@@ -24,21 +26,37 @@ void ktest_skip(const char *reason) { skip_reason = reason; }
  * (heap size-class pages) are not leaks. */
 static u64 frames_in_use(void) { return pmm_allocated() - heap_cached_frames(); }
 
+struct counts {
+	u64 frames, objects, drivers, threads;
+};
+
+static struct counts count_now(void)
+{
+	return (struct counts){frames_in_use(), heap_live_objects(),
+			       driver_count(), thread_count()};
+}
+
+static void check_leak(const char *what, u64 before, u64 after)
+{
+	if (before != after) {
+		kprintf("    # leak: %ld %s\n", (i64)(after - before), what);
+		failures++;
+	}
+}
+
 static bool run_one(size_t n, const struct ktest_case *t)
 {
-	u64 frames = frames_in_use(), objects = heap_live_objects();
+	struct counts before = count_now();
 
 	failures = 0;
 	skip_reason = NULL;
 	t->fn();
-	if (!skip_reason && frames_in_use() != frames) {
-		kprintf("    # leak: %ld frames\n", (i64)(frames_in_use() - frames));
-		failures++;
-	}
-	if (!skip_reason && heap_live_objects() != objects) {
-		kprintf("    # leak: %ld heap objects\n",
-			(i64)(heap_live_objects() - objects));
-		failures++;
+	struct counts after = count_now();
+	if (!skip_reason) {
+		check_leak("frames", before.frames, after.frames);
+		check_leak("heap objects", before.objects, after.objects);
+		check_leak("drivers (slots)", before.drivers, after.drivers);
+		check_leak("threads", before.threads, after.threads);
 	}
 	if (skip_reason)
 		kprintf("ok %zu %s # SKIP %s\n", n, t->name, skip_reason);

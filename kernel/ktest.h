@@ -4,8 +4,10 @@
  * KTEST(name) { ... } registers a case in the .ktests linker section; the
  * runner (ktest.c) finds them all, runs each and prints "ok N name" or
  * "not ok N name".  KT_EXPECT records a failure and goes on.  Around every
- * case the runner compares the frame and heap counters: a case that leaks
- * fails even if its own checks passed (SPEC M11).
+ * case the runner compares the counters of frames, heap objects, loaded
+ * drivers (slots) and threads: a case that leaks fails even if its own
+ * checks passed (SPEC M11).  Driver stacks are frames; PCIDs are checked
+ * by gate_pcids_released_with_views.
  */
 #ifndef SLOTGATE_KTEST_H
 #define SLOTGATE_KTEST_H

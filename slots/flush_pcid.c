@@ -37,6 +37,14 @@ u16 pcid_of(struct slot_cpu *c, struct view *v, bool *fresh)
 	return p;
 }
 
+unsigned pcid_owned(const struct slot_cpu *c)
+{
+	unsigned n = 0;
+	for (unsigned p = 1; p < c->pcids.size; p++)
+		n += c->pcids.owner[p] != NULL;
+	return n;
+}
+
 void pcid_release(struct slot_cpu *c, struct view *v)
 {
 	u16 p = v->pcid[c->id];

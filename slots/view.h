@@ -77,6 +77,9 @@ void view_destroy(struct slot_cpu *c, struct view *v, void (*free_frame)(u64));
 int view_map(struct view *v, u64 va, u64 pa, u64 flags);
 int view_unmap(struct slot_cpu *c, struct view *v, u64 va, u64 *pa);
 
+/* PCIDs of @c's pool that some view owns (leak checks). */
+unsigned pcid_owned(const struct slot_cpu *c);
+
 /* The slot swap: show @to (NULL: an empty lower half) on CPU @c. */
 void view_switch(struct slot_cpu *c, struct view *to);
 

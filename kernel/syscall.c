@@ -4,6 +4,7 @@
 #include "bench.h"
 #include "console.h"
 #include "errno.h"
+#include "driver.h"
 #include "gate.h"
 #include "gdt.h"
 #include "percpu.h"
@@ -82,6 +83,10 @@ i64 syscall_dispatch(struct syscall_frame *f)
 		return gate_return((i64)f->a0);
 	case SYS_COUNTERS:
 		return sys_counters(f->a0);
+	case SYS_HEAP_GROW: {
+		struct driver *d = gate_running_driver();
+		return d ? driver_heap_grow(d, f->a0) : -E_PERM;
+	}
 	default:
 		return -E_NOSYS;
 	}

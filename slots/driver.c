@@ -87,6 +87,7 @@ static int load_image(struct driver *d)
 	elf_relocate(d->image, &rel, slot_base(d->slot), write_reloc, d);
 	d->entry = slot_base(d->slot) + elf.entry;
 	memset(d->stack_cursor, 0, sizeof(d->stack_cursor));
+	d->heap_pages = 0;
 	return 0;
 }
 
@@ -129,6 +130,32 @@ void drivers_release_thread(unsigned tid)
 		}
 		d->stack_cursor[tid] = 0;
 	}
+}
+
+i64 driver_heap_grow(struct driver *d, u64 pages)
+{
+	u64 base = slot_base(d->slot) + DRIVER_HEAP_SELECTOR * SELECTOR_SIZE;
+	u64 first = base + d->heap_pages * PAGE_SIZE;
+
+	if (pages == 0 || pages > DRIVER_HEAP_MAX_PAGES - d->heap_pages)
+		return -E_RANGE;
+	for (u64 i = 0; i < pages; i++) {
+		u64 frame = pmm_alloc();
+		if (!frame || view_map(&d->view, first + i * PAGE_SIZE, frame,
+				       VM_USER | VM_WRITE | VM_NX) != 0) {
+			if (frame)
+				pmm_free(frame);
+			while (i--) { /* give back what this call took */
+				u64 pa;
+				view_unmap(&this_cpu()->slots, &d->view,
+					   first + i * PAGE_SIZE, &pa);
+				pmm_free(pa);
+			}
+			return -E_NOMEM;
+		}
+	}
+	d->heap_pages += pages;
+	return (i64)first;
 }
 
 static void free_view(struct driver *d)

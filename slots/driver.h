@@ -8,6 +8,7 @@
  * the driver's gates.  Inside the slot, selectors (4 GiB each) divide the
  * space (docs/memory-map.md):
  *   selector +0  the image
+ *   selector +1  the heap, grown page by page on request (SYS_HEAP_GROW)
  *   selector +2  per-thread driver stacks, DRIVER_STACK_PAGES each, every
  *                one below an unmapped guard region
  *
@@ -24,6 +25,8 @@
 
 #define DRIVER_NAME_MAX 16
 #define DRIVER_IMAGE_SPAN (1ull << 32) /* selector +0 */
+#define DRIVER_HEAP_SELECTOR 1
+#define DRIVER_HEAP_MAX_PAGES 16384 /* 64 MiB */
 #define DRIVER_STACK_SELECTOR 2
 #define DRIVER_STACK_PAGES 4
 #define DRIVER_STACK_STRIDE (64ull << 10) /* per thread: stack + guard gap */
@@ -44,6 +47,7 @@ struct driver {
 	unsigned active;   /* threads inside the driver now */
 	unsigned faults;
 	unsigned restarts;
+	u64 heap_pages;    /* mapped at the start of selector +1 */
 	u64 stack_cursor[THREAD_MAX]; /* where the next entry's stack starts */
 };
 
@@ -64,6 +68,9 @@ struct driver *driver_find(const char *name);
 /* Stack top for thread @tid entering @d, mapping the stack on first use;
  * 0 when out of memory. */
 u64 driver_stack(struct driver *d, unsigned tid);
+/* SYS_HEAP_GROW from @d: map @pages more zeroed pages at the heap's end;
+ * the address of the first, or -E_RANGE / -E_NOMEM (nothing mapped). */
+i64 driver_heap_grow(struct driver *d, u64 pages);
 /* Thread @tid has ended: unmap and free its stack in every driver. */
 void drivers_release_thread(unsigned tid);
 /* Reload @d from its image: fresh data, stacks and view; gates kept. */

@@ -35,6 +35,8 @@ static struct driver *running_driver(struct cpu *cpu)
 	return NULL;
 }
 
+struct driver *gate_running_driver(void) { return running_driver(this_cpu()); }
+
 i64 gate_register(u64 number, u64 handler, u64 ptr_class, u64 callers)
 {
 	struct driver *d = running_driver(this_cpu());

@@ -47,6 +47,8 @@ i64 gate_register(u64 number, u64 handler, u64 ptr_class, u64 callers);
 i64 gate_call_user(u64 number, const u64 args[6], u64 user_rsp);
 /* A gate call from kernel code. */
 i64 gate_call_kernel(u64 number, const u64 args[6]);
+/* The driver whose code runs now on this CPU, NULL for an application. */
+struct driver *gate_running_driver(void);
 /* SYS_GATE_RETURN: leave the innermost gate with @result. */
 i64 gate_return(i64 result);
 /* Run @d's driver_init (handler 0) with its gate base; its result. */

@@ -54,6 +54,8 @@ static long bad_pointers(void)
 		return UTEST_BAD;
 	if (syscall6(SYS_GATE_REGISTER, 1, 0x400000, 0, 1, 0, 0) != -E_PERM)
 		return UTEST_BAD; /* only drivers register gates */
+	if (syscall6(SYS_HEAP_GROW, 1, 0, 0, 0, 0, 0) != -E_PERM)
+		return UTEST_BAD; /* and grow a heap */
 	return UTEST_OK;
 }
 

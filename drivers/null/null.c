@@ -3,7 +3,8 @@
  *
  * Gates (numbers from the module line's gates=N):
  *   +0 null(a..f)      return a + b + c + d + e + f (arguments transformed)
- *   +1 touch(n)        write one byte in each of n of its own pages, return n
+ *   +1 touch(n)        write one byte in each of n pages of its heap (grown
+ *                      on demand, at most 1024 pages), return n
  *   +2 peek(addr)      read 8 bytes at addr in this driver's view, return them
  *   +3 page()          address of a page of this driver's data
  *   +4 kernel_only()   return 7; callable by drivers and the kernel only
@@ -13,9 +14,11 @@
  */
 #include "slotgate/driver.h"
 
-#define TOUCH_PAGES 16 /* small enough to stay under FLUSH_INVLPG_CEILING */
+#define TOUCH_MAX 1024
 
-static char pages[TOUCH_PAGES][4096] __attribute__((aligned(4096)));
+static char pages[2][4096] __attribute__((aligned(4096)));
+static char *heap;
+static u64_t heap_pages;
 /* A pointer in data: gives the image an R_X86_64_RELATIVE relocation. */
 static const char *const hello __attribute__((used)) = "null driver";
 
@@ -27,10 +30,18 @@ static long null_gate(u64_t a, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
 static long touch_gate(u64_t n, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
 {
 	(void)b, (void)c, (void)d, (void)e, (void)f;
-	if (n > TOUCH_PAGES)
-		n = TOUCH_PAGES;
+	if (n > TOUCH_MAX)
+		n = TOUCH_MAX;
+	if (n > heap_pages) {
+		long p = heap_grow(n - heap_pages);
+		if (p < 0)
+			return p;
+		if (!heap)
+			heap = (char *)p;
+		heap_pages = n;
+	}
 	for (u64_t i = 0; i < n; i++)
-		((volatile char *)pages[i])[0] = (char)i;
+		((volatile char *)heap)[i * 4096] = (char)i;
 	return (long)n + (hello[0] == 'n' ? 0 : 1000);
 }
 

@@ -27,6 +27,13 @@ static inline long gate_register(u64_t number, gate_handler_t handler,
 			callers, 0, 0);
 }
 
+/* Map @pages more zeroed pages at the end of this driver's heap (its
+ * slot's selector +1); the address of the first, or a negative error. */
+static inline long heap_grow(u64_t pages)
+{
+	return syscall6(SYS_HEAP_GROW, pages, 0, 0, 0, 0, 0);
+}
+
 /* Call gate @number (from an application or a driver). */
 static inline long gate_call(u64_t number, u64_t a, u64_t b, u64_t c,
 			     u64_t d, u64_t e, u64_t f)

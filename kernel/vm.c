@@ -88,8 +88,13 @@ int vm_unmap(u64 *pml4, u64 va, u64 *pa)
 	path[level][vm_index(va, level)] = 0;
 	/* Free the page tables and directories that became empty, bottom up.
 	 * A PDPT stays: its PML4 entry is a view's identity (slots/view.h) or
-	 * shared by every PML4 (kpt.h); vm_free_range() frees it. */
-	for (int l = level; l <= 2 && table_empty(path[l]); l++) {
+	 * shared by every PML4 (kpt.h); vm_free_range() frees it.  Nothing is
+	 * freed in the upper half: its tables are reached under every PCID,
+	 * and an INVLPG empties only the current PCID's paging-structure
+	 * caches, global pages or not (SDM 3A §4.10.2.4, §4.10.4.1); another
+	 * PCID could walk through a freed, reused table. */
+	int top = pml4_index(va) >= KERNEL_FIRST_PML4 ? 0 : 2;
+	for (int l = level; l <= top && table_empty(path[l]); l++) {
 		u64 *parent = &path[l + 1][vm_index(va, l + 1)];
 		vm_table_free(*parent & PTE_ADDR);
 		*parent = 0;

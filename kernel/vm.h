@@ -10,8 +10,10 @@
  * Invariants:
  *   - intermediate entries are P|RW, plus U/S when any user page may lie
  *     below them; the leaf entry alone decides the access rights;
- *   - a page table or page directory that becomes empty on unmap is
- *     freed and its parent entry cleared; a PDPT is never freed by unmap
+ *   - in the lower half, a page table or page directory that becomes
+ *     empty on unmap is freed and its parent entry cleared; in the upper
+ *     half (PML4 256..511) no table is ever freed (vm.c says why); a
+ *     PDPT is never freed by unmap
  *     (so a PML4 entry, once made, keeps its value: a view's slot entry
  *     and the kernel's shared upper half rely on it), only by
  *     vm_free_range();

@@ -40,8 +40,9 @@ extern unsigned flush_host_bugs;
  * in the kernel FLUSH_BUGS is the constant 0 and these branches vanish.
  */
 #define FLUSH_BUG_DROP_INVLPG (1u << 0)      /* invlpg: skip one page */
-#define FLUSH_BUG_NO_REUSE_FLUSH (1u << 1)   /* pcid: reassign without flush */
-#define FLUSH_BUG_NOFLUSH_ALWAYS (1u << 2)   /* pcid: bit 63 on a fresh PCID */
+#define FLUSH_BUG_NO_REUSE_FLUSH (1u << 1)   /* pcid, invpcid: no flush of a
+						recycled PCID */
+#define FLUSH_BUG_NOFLUSH_ALWAYS (1u << 2)   /* pcid: CR3 bit 63 always set */
 #define FLUSH_BUG_KEEP_STALE_PCID (1u << 3)  /* pcid: keep PCID after unmap */
 #define FLUSH_BUG_ENTRY_FIRST (1u << 4)      /* pcid: new entry before CR3 */
 #define FLUSH_BUGGY(bug) (FLUSH_BUGS & (bug))
@@ -61,9 +62,16 @@ void flush_invpcid_unmapped(struct slot_cpu *c, struct view *v, u64 va);
 void view_show(struct slot_cpu *c, struct view *v);
 void view_hide(struct slot_cpu *c, struct view *v);
 
+/* How a view got its PCID from pcid_of(). */
+enum pcid_grant {
+	PCID_KEPT,      /* it had one: its TLB entries are its own */
+	PCID_FIRST,     /* never used since boot: nothing cached under it */
+	PCID_RECYCLED,  /* used before (another view, or released): flush it */
+};
+
 /* Shared by the two PCID strategies (flush_pcid.c): @v's PCID on @c,
- * assigned now if it had none (*fresh: it must be flushed before use). */
-u16 pcid_of(struct slot_cpu *c, struct view *v, bool *fresh);
+ * assigned now if it had none. */
+u16 pcid_of(struct slot_cpu *c, struct view *v, enum pcid_grant *grant);
 void pcid_release(struct slot_cpu *c, struct view *v);
 
 static inline void flush_switch(struct slot_cpu *c, struct view *from, struct view *to)

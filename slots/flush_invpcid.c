@@ -12,13 +12,14 @@
 
 void flush_invpcid_switch(struct slot_cpu *c, struct view *from, struct view *to)
 {
-	bool fresh = false;
+	enum pcid_grant grant = PCID_KEPT;
 	u64 cr3 = c->pml4_phys;
 
 	view_hide(c, from);
 	if (to) {
-		u16 p = pcid_of(c, to, &fresh);
-		if (fresh && !FLUSH_BUGGY(FLUSH_BUG_NO_REUSE_FLUSH))
+		u16 p = pcid_of(c, to, &grant);
+		bool skip = FLUSH_BUGGY(FLUSH_BUG_NO_REUSE_FLUSH) && grant == PCID_RECYCLED;
+		if (grant != PCID_KEPT && !skip)
 			tlb_invpcid(&c->counters, INVPCID_CONTEXT, p, 0);
 		cr3 |= p;
 	}

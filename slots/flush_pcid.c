@@ -19,21 +19,26 @@
  */
 #include "flush.h"
 
-u16 pcid_of(struct slot_cpu *c, struct view *v, bool *fresh)
+u16 pcid_of(struct slot_cpu *c, struct view *v, enum pcid_grant *grant)
 {
 	struct pcid_pool *pool = &c->pcids;
 	u16 p = v->pcid[c->id];
 
-	*fresh = false;
+	*grant = PCID_KEPT;
 	if (p)
 		return p;
 	p = pool->next;
-	pool->next = (u16)(p + 1 == pool->size ? 1 : p + 1);
+	*grant = pool->wrapped || pool->owner[p] ? PCID_RECYCLED : PCID_FIRST;
+	if (p + 1 == pool->size) {
+		pool->next = 1;
+		pool->wrapped = true;
+	} else {
+		pool->next = (u16)(p + 1);
+	}
 	if (pool->owner[p])
 		pool->owner[p]->pcid[c->id] = 0; /* recycled: its owner loses it */
 	pool->owner[p] = v;
 	v->pcid[c->id] = p;
-	*fresh = true;
 	return p;
 }
 
@@ -54,20 +59,30 @@ void pcid_release(struct slot_cpu *c, struct view *v)
 	}
 }
 
+/* Must this switch flush the incoming PCID?  A PCID given out now may
+ * hold another view's translations; one never used since boot holds
+ * nothing, but flushing it costs nothing extra here (the same CR3 write). */
+static bool must_flush(enum pcid_grant grant)
+{
+	if (FLUSH_BUGGY(FLUSH_BUG_NOFLUSH_ALWAYS))
+		return false;
+	if (FLUSH_BUGGY(FLUSH_BUG_NO_REUSE_FLUSH) && grant == PCID_RECYCLED)
+		return false;
+	return grant != PCID_KEPT;
+}
+
 void flush_pcid_switch(struct slot_cpu *c, struct view *from, struct view *to)
 {
-	bool fresh = false;
+	enum pcid_grant grant = PCID_KEPT;
 	u64 cr3 = c->pml4_phys;
 
 	if (FLUSH_BUGGY(FLUSH_BUG_ENTRY_FIRST))
 		view_show(c, to);
 	view_hide(c, from);
 	if (to)
-		cr3 |= pcid_of(c, to, &fresh);
-	if (FLUSH_BUGGY(FLUSH_BUG_NO_REUSE_FLUSH | FLUSH_BUG_NOFLUSH_ALWAYS))
-		fresh = false;
+		cr3 |= pcid_of(c, to, &grant);
 	/* PCID 0 (no view) never holds a lower-half translation. */
-	tlb_write_cr3(&c->counters, fresh ? cr3 : cr3 | CR3_NOFLUSH);
+	tlb_write_cr3(&c->counters, must_flush(grant) ? cr3 : cr3 | CR3_NOFLUSH);
 	view_show(c, to);
 }
 

@@ -21,8 +21,10 @@
 
 #define GATE_MAX_DEPTH 8
 /* Timer ticks (LAPIC_TIMER_HZ) a driver may run before the watchdog
- * unwinds its gate: 50 = 0.5 s of emulated time. */
-#define GATE_WATCHDOG_TICKS 50
+ * unwinds its gate: 10 = 100 ms.  A gate is a call, not a job: a driver
+ * with long work returns and is called again.  (Under icount, where one
+ * instruction is one emulated nanosecond, this is 10^8 instructions.) */
+#define GATE_WATCHDOG_TICKS 10
 
 struct driver;
 struct view;

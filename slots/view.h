@@ -48,6 +48,7 @@ struct view {
 struct pcid_pool {
 	u16 size;  /* PCIDs 1..size-1 are handed out */
 	u16 next;  /* round robin: the next one to (re)assign */
+	bool wrapped; /* next has gone round once: every PCID was used */
 	struct view *owner[PCID_MAX];
 };
 

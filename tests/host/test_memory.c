@@ -95,7 +95,7 @@ HTEST(vm_large_pages_not_split)
 	CHECK_EQ(pdpt[1], 0); /* the page directory went */
 }
 
-HTEST(vm_unmap_keeps_pdpt)
+HTEST(vm_unmap_keeps_upper_half_tables)
 {
 	memory_arena_reset();
 	u64 *t = vm_table_virt(vm_table_alloc());
@@ -104,8 +104,13 @@ HTEST(vm_unmap_keeps_pdpt)
 	u64 va = 0xffff960000000000ull; /* PML4 index 300 */
 	CHECK_EQ(pml4_index(va), 300);
 	CHECK_EQ(vm_map(t, va, 0x5000, VM_GLOBAL), 0);
+	u64 tables = arena_core.allocated;
 	CHECK_EQ(vm_unmap(t, va, NULL), 0);
 	CHECK_EQ(t[300], pdpt | PTE_P | PTE_RW); /* shared PDPT survives */
+	/* ... and so do its directory and page table: other PCIDs may hold
+	 * them in their paging-structure caches. */
+	CHECK_EQ(arena_core.allocated, tables);
+	CHECK(vm_table_virt(pdpt)[0] & PTE_P);
 }
 
 HTEST(vm_bad_requests)

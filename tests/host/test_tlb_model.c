@@ -334,6 +334,7 @@ static bool run_seed(u64 seed, bool stop)
 	for (unsigned i = 0; i < NVIEWS; i++)
 		view_destroy(&s.cpu, s.views[i].v, count_freed);
 	res->leaks += arena_core.allocated != 1; /* only the CPU's PML4 */
+	res->leaks += pcid_owned(&s.cpu) != 0;
 	const struct tlb_model_stats *st = tlb_model_stats();
 	CHECK_EQ(st->cr3_writes, s.cpu.counters.cr3_writes);
 	CHECK_EQ(st->invlpgs, s.cpu.counters.invlpgs);

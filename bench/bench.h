@@ -20,7 +20,8 @@
 
 /* Print the environment, run the "bench" program, print its rows. */
 void bench_run_all(void);
-/* SYS_BENCH_RESULT: copy in @count samples for row @name. */
-i64 bench_record_user(u64 name, u64 samples, u64 count);
+/* SYS_BENCH_RESULT: copy in @count samples for row @name (parameter
+ * @param, e.g. the working set of a sweep point). */
+i64 bench_record_user(u64 name, u64 samples, u64 count, u64 param);
 
 #endif

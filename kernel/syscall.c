@@ -76,7 +76,7 @@ i64 syscall_dispatch(struct syscall_frame *f)
 		return (i64)(f->a0 + 2 * f->a1 + 3 * f->a2 + 4 * f->a3 +
 			     5 * f->a4 + 6 * f->a5);
 	case SYS_BENCH_RESULT:
-		return bench_record_user(f->a0, f->a1, f->a2);
+		return bench_record_user(f->a0, f->a1, f->a2, f->a3);
 	case SYS_GATE_REGISTER:
 		return gate_register(f->a0, f->a1, f->a2, f->a3);
 	case SYS_GATE_RETURN:

@@ -109,6 +109,8 @@ def print_table(accel, accel_line, env, rows):
     ns = unit == "cycles" and accel == "kvm" and env.get("tsc_hz")
     print(f"   {'mechanism':<14}{'median':>9}{'p10':>8}{'p90':>8}{'min':>8}"
           f"  {'unit':<13}{'ns':>7}{'/syscall':>9}   kernel work per round trip")
+    sweep = [r for r in rows if r.get("bench") == "working-set"]
+    rows = [r for r in rows if r.get("bench", "roundtrip") == "roundtrip"]
     for r in rows:
         if r["mechanism"] == "timer":
             continue
@@ -120,6 +122,28 @@ def print_table(accel, accel_line, env, rows):
     if timer:
         print(f"   (timer overhead {timer['median']} {unit} subtracted; "
               f"n={timer['n']} samples per row, first sample reported apart)")
+    if sweep:
+        print_sweep(sweep, unit)
+
+
+def print_sweep(sweep, unit):
+    """Working set W: the caller and the driver each touch W pages."""
+    mechs = sorted({r["mechanism"] for r in sweep})
+    params = sorted({r["param"] for r in sweep})
+    cell = {(r["mechanism"], r["param"]): r for r in sweep}
+    print(f"   working set (caller and driver each touch W pages), median {unit}:")
+    print("   " + f"{'W':>6}" + "".join(f"{m:>22}" for m in mechs))
+    for w in params:
+        line = f"   {w:>6}"
+        for m in mechs:
+            r = cell.get((m, w))
+            if not r:
+                line += f"{'-':>22}"
+                continue
+            n = r.get("counters_per") or 1
+            work = f"cr3 {r['cr3_writes'] / n:.0f} invlpg {r['invlpgs'] / n:.0f}"
+            line += f"{r['median']:>8} ({work:>11})"
+        print(line)
 
 
 def main():
@@ -135,8 +159,9 @@ def main():
         real = resolved_accel(accel_line)
         runs.append((real, accel_line, env, rows))
         table = tables.setdefault(real, (accel_line, env, []))
-        seen = {r["mechanism"] for r in table[2]}
-        table[2].extend(r for r in rows if r["mechanism"] not in seen)
+        seen = {(r["mechanism"], r.get("bench"), r.get("param")) for r in table[2]}
+        table[2].extend(r for r in rows
+                        if (r["mechanism"], r.get("bench"), r.get("param")) not in seen)
     results = []
     for real, (accel_line, env, rows) in tables.items():
         print_table(real, accel_line, env, rows)

@@ -65,7 +65,7 @@ DLDFLAGS := -nostdlib -pie --no-dynamic-linker -z text -z norelro \
 ULIB_OBJ := $(B)/app-obj/lib/start.o
 DLIB_OBJ := $(B)/drv-obj/lib/driver_entry.o
 APPS := $(patsubst drivers/apps/%.c,$(B)/apps/%.elf,$(wildcard drivers/apps/*.c))
-DRIVER_NAMES := $(filter-out include lib apps,$(notdir $(patsubst %/,%,$(wildcard drivers/*/))))
+DRIVER_NAMES := $(filter-out include lib apps ramfs,$(notdir $(patsubst %/,%,$(wildcard drivers/*/))))
 DRIVERS := $(DRIVER_NAMES:%=$(B)/drivers/%.elf)
 
 $(B)/app-obj/%.o: drivers/%.c

@@ -5,6 +5,7 @@
 #include "heap.h"
 #include "pmm.h"
 #include "thread.h"
+#include "window.h"
 
 extern const struct ktest_case __ktests_start[], __ktests_end[];
 
@@ -27,13 +28,14 @@ void ktest_skip(const char *reason) { skip_reason = reason; }
 static u64 frames_in_use(void) { return pmm_allocated() - heap_cached_frames(); }
 
 struct counts {
-	u64 frames, objects, drivers, threads;
+	u64 frames, objects, drivers, threads, windows, pins;
 };
 
 static struct counts count_now(void)
 {
 	return (struct counts){frames_in_use(), heap_live_objects(),
-			       driver_count(), thread_count()};
+			       driver_count(), thread_count(),
+			       window_pages_mapped(), window_pages_pinned()};
 }
 
 static void check_leak(const char *what, u64 before, u64 after)
@@ -57,6 +59,8 @@ static bool run_one(size_t n, const struct ktest_case *t)
 		check_leak("heap objects", before.objects, after.objects);
 		check_leak("drivers (slots)", before.drivers, after.drivers);
 		check_leak("threads", before.threads, after.threads);
+		check_leak("window pages", before.windows, after.windows);
+		check_leak("pinned pages", before.pins, after.pins);
 	}
 	if (skip_reason)
 		kprintf("ok %zu %s # SKIP %s\n", n, t->name, skip_reason);

@@ -5,6 +5,9 @@
 #include "driver.h"
 #include "errno.h"
 #include "kernel.h"
+#include "kpt.h"
+#include "ptrclass.h"
+#include "window.h"
 #include "lapic.h"
 #include "memlayout.h"
 #include "percpu.h"
@@ -47,7 +50,7 @@ i64 gate_register(u64 number, u64 handler, u64 ptr_class, u64 callers)
 	if (number >= GATE_MAX)
 		return -E_RANGE;
 	if (handler < image || handler >= image + DRIVER_IMAGE_SPAN ||
-	    ptr_class != PTR_NONE || callers == 0 ||
+	    ptr_class >= PTR_CLASS_COUNT || callers == 0 ||
 	    (callers & ~(u64)(GATE_FROM_APP | GATE_FROM_DRIVER | GATE_FROM_KERNEL)))
 		return -E_INVAL;
 	if (gates[number].driver && gates[number].driver != d)
@@ -63,25 +66,56 @@ void gate_unregister_all(struct driver *d)
 			gates[i] = (struct gate){0};
 }
 
-/* Enter @d at @handler on this thread and wait for it to leave. */
+/* The window for @t's call at depth @depth into @d (driver.h layout). */
+static u64 window_base(const struct driver *d, unsigned tid, unsigned depth)
+{
+	return slot_base(d->slot) + WINDOW_FIRST_SELECTOR * SELECTOR_SIZE +
+	       (tid * GATE_MAX_DEPTH + depth) * WINDOW_SPAN;
+}
+
+/* Run the driver: SYSRET into it, and come back here when it leaves
+ * through the return gate, a fault or the watchdog (f->result set). */
+static void run_driver(struct cpu *cpu, struct gate_frame *f, u64 rsp,
+		       u64 handler, const u64 args[6])
+{
+	if (ctx_save(&f->ctx) == 0) {
+		/* The driver's own syscalls and traps use the stack below us. */
+		cpu_set_kernel_stack(cpu, ALIGN_DOWN(read_rsp() - 64, 16));
+		driver_enter(f->driver->entry, rsp, handler, args);
+	}
+}
+
+/* Enter @d at @handler on this thread and wait for it to leave.  @cls
+ * says which of @args are pointers into @caller_view (NULL: kernel). */
 static i64 enter(struct cpu *cpu, struct driver *d, u64 handler,
-		 const u64 args[6], struct driver *caller, u64 caller_rsp)
+		 const u64 args_in[6], const struct ptr_class_desc *cls,
+		 struct view *caller_view, struct driver *caller, u64 caller_rsp)
 {
 	struct thread *t = cpu->thread;
 	struct gate_frame f = {.prev = t->gate_top, .driver = d, .caller = caller};
+	struct window win = {0};
+	u64 args[6] = {args_in[0], args_in[1], args_in[2],
+		       args_in[3], args_in[4], args_in[5]};
 
 	if (t->gate_depth >= GATE_MAX_DEPTH)
 		return -E_NESTING;
+	u64 rsp = driver_stack(d, t->id);
+	if (!rsp)
+		return -E_NOMEM;
+	if (cls->count) {
+		int err = window_open(&cpu->slots, &win, cls, args, caller_view,
+				      caller_view ? caller_view->tables : kernel_pml4,
+				      &d->view, window_base(d, t->id, t->gate_depth));
+		if (err)
+			return err;
+	}
 	if (caller) {
-		/* A nested entry into the caller continues below its stack. */
+		/* Park the caller's stack cursor below what it uses now, so a
+		 * nested entry into the caller continues beneath it. */
 		f.caller_cursor = caller->stack_cursor[t->id];
 		caller->stack_cursor[t->id] = ALIGN_DOWN(caller_rsp - 128, 16);
-	}
-	u64 rsp = driver_stack(d, t->id);
-	if (!rsp) {
-		if (caller)
-			caller->stack_cursor[t->id] = f.caller_cursor;
-		return -E_NOMEM;
+		if (caller == d)
+			rsp = d->stack_cursor[t->id];
 	}
 	u64 flags = read_rflags();
 	cli();
@@ -93,12 +127,10 @@ static i64 enter(struct cpu *cpu, struct driver *d, u64 handler,
 	d->active++;
 	cpu->counters.gate_calls++;
 	view_switch(&cpu->slots, &d->view);
-	if (ctx_save(&f.ctx) == 0) {
-		/* The driver's own syscalls and traps use the stack below us. */
-		cpu_set_kernel_stack(cpu, ALIGN_DOWN(read_rsp() - 64, 16));
-		driver_enter(d->entry, rsp, handler, args);
-	}
+	run_driver(cpu, &f, rsp, handler, args);
 	/* Back through gate_return() or an unwind: f.result is set. */
+	if (cls->count)
+		window_close(&cpu->slots, &win, &d->view, f.returned);
 	view_switch(&cpu->slots, f.caller_view);
 	cpu_set_kernel_stack(cpu, f.saved_kstack_top);
 	t->gate_top = f.prev;
@@ -123,7 +155,10 @@ static i64 call(u64 number, const u64 args[6], enum gate_caller kind,
 		return -E_FORBIDDEN;
 	if (g->driver->dead)
 		return -E_DEAD;
-	return enter(this_cpu(), g->driver, g->handler, args, caller, caller_rsp);
+	struct cpu *cpu = this_cpu();
+	struct view *caller_view = kind == GATE_CALLER_KERNEL ? NULL : cpu->slots.current;
+	return enter(cpu, g->driver, g->handler, args, &ptr_classes[g->ptr_class],
+		     caller_view, caller, caller_rsp);
 }
 
 i64 gate_call_user(u64 number, const u64 args[6], u64 user_rsp)
@@ -141,7 +176,7 @@ i64 gate_call_kernel(u64 number, const u64 args[6])
 i64 gate_run_init(struct driver *d)
 {
 	const u64 args[6] = {d->gate_base};
-	return enter(this_cpu(), d, 0, args, NULL, 0);
+	return enter(this_cpu(), d, 0, args, &ptr_classes[PTR_NONE], NULL, NULL, 0);
 }
 
 i64 gate_return(i64 result)
@@ -152,6 +187,7 @@ i64 gate_return(i64 result)
 	if (!running_driver(cpu))
 		return -E_PERM; /* not a driver inside a gate */
 	top->result = result;
+	top->returned = true;
 	ctx_resume(&top->ctx, 1);
 }
 

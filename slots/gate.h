@@ -39,6 +39,7 @@ struct gate_frame {
 	u64 saved_kstack_top;
 	u64 entry_tick;
 	i64 result;
+	bool returned;               /* by the return gate, not an unwind */
 };
 
 enum gate_caller { GATE_CALLER_APP, GATE_CALLER_DRIVER, GATE_CALLER_KERNEL };

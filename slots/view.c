@@ -85,6 +85,8 @@ int view_unmap(struct slot_cpu *c, struct view *v, u64 va, u64 *pa)
 {
 	if (pml4_index(va) != v->slot)
 		return -E_INVAL;
+	if (v->pins)
+		return -E_BUSY;
 	int err = vm_unmap(v->tables, va, pa);
 	if (err)
 		return err;

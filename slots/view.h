@@ -43,6 +43,8 @@ struct view {
 	u32 tracked_count;
 	bool untracked; /* more present pages than the ceiling: reload */
 	u16 pcid[VIEW_MAX_CPUS]; /* this view's PCID on each CPU, 0 = none */
+	u32 pins;       /* frames mapped into a driver's window (window.h):
+			   while non-zero, nothing may be unmapped */
 };
 
 struct pcid_pool {
@@ -74,7 +76,8 @@ int view_init(struct view *v, unsigned slot);
 void view_destroy(struct slot_cpu *c, struct view *v, void (*free_frame)(u64));
 
 /* Map / unmap one 4 KiB page of @v; unmapping invalidates the page by the
- * build's strategy, wherever @v is (current or not). */
+ * build's strategy, wherever @v is (current or not), and is refused with
+ * -E_BUSY while @v has pinned frames. */
 int view_map(struct view *v, u64 va, u64 pa, u64 flags);
 int view_unmap(struct slot_cpu *c, struct view *v, u64 va, u64 *pa);
 

@@ -33,8 +33,29 @@ enum sys_number {
 #define GATE_FROM_DRIVER 2u
 #define GATE_FROM_KERNEL 4u
 
-/* Pointer-passing classes: the column exists; only NONE so far. */
-#define PTR_NONE 0u
+/*
+ * Pointer-passing classes: one global constant table in the kernel
+ * (slots/ptrclass.c) says, for each, which argument registers carry
+ * pointers and sizes.  The kernel validates the caller's pointers, maps
+ * the caller's pages into a window of the driver's slot and rewrites the
+ * registers to the window addresses (docs/gate-abi.md).  Arguments are
+ * numbered a0..a5 (RDI, RSI, RDX, R10, R8, R9).
+ */
+enum ptr_class {
+	PTR_NONE = 0,          /* no pointers */
+	PTR_STR_IN = 1,        /* a0: NUL-terminated string, read */
+	PTR_BUF_IN = 2,        /* a0: buffer, a1: its size; read */
+	PTR_BUF_OUT = 3,       /* a0: buffer, a1: its size; written */
+	PTR_BUF_INOUT = 4,     /* a0: buffer, a1: its size; read and written */
+	PTR_HANDLE_BUF_IN = 5, /* a0: a handle; a1: buffer, a2: size; read */
+	PTR_HANDLE_BUF_OUT = 6,/* a0: a handle; a1: buffer, a2: size; written */
+	PTR_STR_BUF_IN = 7,    /* a0: string; a1: buffer, a2: size; both read */
+	PTR_STR_BUF_OUT = 8,   /* a0: string, read; a1: buffer, a2: size, written */
+	PTR_CLASS_COUNT
+};
+
+#define PTR_STR_MAX 4096         /* a string, NUL included */
+#define PTR_BUF_MAX (16u << 20)  /* a buffer: 16 MiB */
 
 /* SYS_COUNTERS fills this: per-CPU work counted by the kernel. */
 struct sys_counters {

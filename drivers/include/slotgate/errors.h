@@ -26,7 +26,17 @@
 	X(E_DRIVER_FAULT, 14, "the driver faulted")                            \
 	X(E_WATCHDOG, 15, "the driver did not return in time")                 \
 	X(E_DEAD, 16, "the driver is dead and refuses calls")                  \
-	X(E_NOSLOT, 17, "no free driver slot")
+	X(E_NOSLOT, 17, "no free driver slot")                                 \
+	X(E_EXIST, 18, "already exists")                                       \
+	X(E_PTR_NULL, 20, "pointer argument is null")                          \
+	X(E_PTR_KERNEL, 21, "pointer argument points into the kernel")         \
+	X(E_PTR_NONCANONICAL, 22, "pointer argument is not canonical")         \
+	X(E_PTR_UNMAPPED, 23, "pointer argument covers an unmapped page")      \
+	X(E_PTR_WRAP, 24, "pointer argument wraps around")                     \
+	X(E_PTR_TOO_LONG, 25, "buffer or string longer than its class allows") \
+	X(E_PTR_UNTERMINATED, 26, "string not terminated within its limit")    \
+	X(E_PTR_READONLY, 27, "output buffer is not writable")                 \
+	X(E_PTR_OTHER_SLOT, 28, "pointer argument lies outside the caller's view")
 
 enum error_code {
 #define X(name, value, text) name = value,

@@ -10,9 +10,14 @@
 #define NEST_GATES 32    /* drivers/nest */
 #define HOSTILE_GATES 48 /* drivers/hostile, policy restart */
 #define FRAGILE_GATES 64 /* drivers/hostile again, policy refuse */
+#define ECHO_GATES 96    /* drivers/echo: one gate per pointer class */
 
 enum null_gate { NULL_ADD, NULL_TOUCH, NULL_PEEK, NULL_PAGE, NULL_KERNEL_ONLY, NULL_MEET };
-enum nest_gate { NEST_DOWN, NEST_KERNEL_ONLY, NEST_PEEK };
+enum nest_gate { NEST_DOWN, NEST_KERNEL_ONLY, NEST_PEEK, NEST_SUM_VIA_ECHO };
+enum echo_gate {
+	ECHO_STRLEN, ECHO_SUM, ECHO_FILL, ECHO_UPCASE, ECHO_TWO, ECHO_BESIDE,
+	ECHO_WHERE, ECHO_PEEK, ECHO_READ_INTO,
+};
 enum hostile_gate {
 	HOSTILE_PF, HOSTILE_GP, HOSTILE_UD, HOSTILE_DE, HOSTILE_STACK,
 	HOSTILE_KERNEL_JUMP, HOSTILE_SPIN, HOSTILE_COUNT,

@@ -1,0 +1,113 @@
+/*
+ * ptest.c - the application half of the pointer-passing tests: it calls
+ * the echo driver (and nest, for a nested buffer) with good and bad
+ * pointers and exits with what it observed (slotgate/ptest.h).
+ */
+#include "slotgate/driver.h"
+#include "slotgate/gates.h"
+#include "slotgate/ptest.h"
+
+#define BIG (1u << 20)
+
+static unsigned char buf[BIG + 8192] __attribute__((aligned(4096)));
+static char unterminated[8192];
+static const char readonly[64] = "constant";
+
+static long echo(u64_t g, u64_t a, u64_t b, u64_t c)
+{
+	return gate_call(ECHO_GATES + g, a, b, c, 0, 0, 0);
+}
+
+static long sum_check(u64_t gate, u64_t n)
+{
+	long mine = 0;
+	for (u64_t i = 0; i < n; i++) {
+		buf[i] = (unsigned char)i;
+		mine += (unsigned char)i;
+	}
+	long theirs = gate_call(gate, (u64_t)buf, n, 0, 0, 0, 0);
+	return theirs == mine ? 0 : 1;
+}
+
+static long buf_out(u64_t n)
+{
+	unsigned char *p = buf + 100; /* unaligned: head and tail pages bounce */
+	p[-1] = 0xaa;
+	p[n] = 0xbb;
+	if (echo(ECHO_FILL, (u64_t)p, n, 0) != (long)n)
+		return 2;
+	for (u64_t i = 0; i < n; i++)
+		if (p[i] != (unsigned char)(i ^ 0x5a))
+			return 3;
+	return p[-1] == 0xaa && p[n] == 0xbb ? 0 : 4;
+}
+
+static long bad(u64_t kind)
+{
+	for (int i = 0; i < (int)sizeof(unterminated); i++)
+		unterminated[i] = 'x';
+	switch (kind) {
+	case BAD_NULL: return echo(ECHO_SUM, 0, 16, 0);
+	case BAD_KERNEL: return echo(ECHO_SUM, 0xffff800000001000ul, 16, 0);
+	case BAD_NONCANONICAL: return echo(ECHO_SUM, 0x0000900000000000ul, 16, 0);
+	case BAD_UNMAPPED: return echo(ECHO_SUM, 0x10000000ul, 16, 0);
+	case BAD_WRAP: return echo(ECHO_SUM, 0xfffffffffffff000ul, 0x2000, 0);
+	case BAD_TOO_LONG: return echo(ECHO_SUM, (u64_t)buf, PTR_BUF_MAX + 1, 0);
+	case BAD_UNTERMINATED: return echo(ECHO_STRLEN, (u64_t)unterminated, 0, 0);
+	case BAD_READONLY_OUT: return echo(ECHO_FILL, (u64_t)readonly, 8, 0);
+	case BAD_OTHER_SLOT: return echo(ECHO_SUM, 0x0000008000000000ul, 16, 0);
+	default: return -1000;
+	}
+}
+
+long main(u64_t arg)
+{
+	u64_t param = arg >> 8;
+	switch (arg & 0xff) {
+	case PT_STR_IN:
+		return echo(ECHO_STRLEN, (u64_t) "hello, slot", 0, 0);
+	case PT_BUF_IN:
+		return sum_check(ECHO_GATES + ECHO_SUM, param);
+	case PT_BUF_OUT:
+		return buf_out(param);
+	case PT_BUF_INOUT: {
+		char s[] = "mixed Case";
+		echo(ECHO_UPCASE, (u64_t)s, sizeof(s) - 1, 0);
+		const char *want = "MIXED CASE";
+		for (int i = 0; want[i]; i++)
+			if (s[i] != want[i])
+				return 1;
+		return 0;
+	}
+	case PT_TWO_BUFFERS: {
+		unsigned char b[3] = {1, 2, 3};
+		return echo(ECHO_TWO, (u64_t) "abc", (u64_t)b, 3);
+	}
+	case PT_PARTIAL_PAGE: {
+		unsigned char *p = buf + 2000;
+		p[-1] = 0xaa;
+		p[16] = 0xaa;
+		return echo(ECHO_BESIDE, (u64_t)p, 16, 0);
+	}
+	case PT_WINDOW_UNMAPPED: {
+		long where = echo(ECHO_WHERE, (u64_t)buf, 64, 0);
+		if (where < 0)
+			return where;
+		return echo(ECHO_PEEK, (u64_t)where, 0, 0);
+	}
+	case PT_BAD:
+		return bad(param);
+	case PT_NESTED:
+		return sum_check(NEST_GATES + NEST_SUM_VIA_ECHO, param);
+	case PT_HANDLE_BUF: {
+		if (echo(ECHO_READ_INTO, 7, (u64_t)buf, 100) != 100)
+			return 2;
+		for (int i = 0; i < 100; i++)
+			if (buf[i] != 7)
+				return 1;
+		return 0;
+	}
+	default:
+		return -1000;
+	}
+}

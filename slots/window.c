@@ -1,0 +1,223 @@
+/* window.c - validating, mapping and unmapping pointer arguments (window.h). */
+#include "window.h"
+#include "errno.h"
+#include "kernel.h"
+#include "kstring.h"
+#include "memlayout.h"
+#include "pmm.h"
+#include "view.h"
+#include "vm.h"
+
+static u64 mapped_now, pinned_now;
+
+u64 window_pages_mapped(void) { return mapped_now; }
+u64 window_pages_pinned(void) { return pinned_now; }
+
+/* The caller's frame behind @va, if the caller may read (and, with
+ * @write, write) it. */
+static int translate(const struct window *w, u64 va, bool write, u64 *pa)
+{
+	struct vm_mapping m;
+	if (!vm_query(w->caller_tables, va, &m))
+		return -E_PTR_UNMAPPED;
+	if (w->caller && !(m.flags & VM_USER))
+		return -E_PTR_UNMAPPED;
+	if (write && !(m.flags & VM_WRITE))
+		return -E_PTR_READONLY;
+	*pa = m.pa;
+	return 0;
+}
+
+/* Where [p, p + size) may lie: in the caller's own slot, or for a kernel
+ * caller in the kernel half.  Checked before any page is looked at. */
+static int check_range(const struct window *w, u64 p, u64 size)
+{
+	if (!p)
+		return -E_PTR_NULL;
+	if (!is_canonical(p))
+		return -E_PTR_NONCANONICAL;
+	if (p + size < p)
+		return -E_PTR_WRAP;
+	if (!w->caller)
+		return is_user_addr(p) ? -E_PTR_OTHER_SLOT : 0;
+	if (!is_user_addr(p))
+		return -E_PTR_KERNEL;
+	u64 lo = slot_base(w->caller->slot);
+	if (p < lo || p + size > lo + SLOT_SIZE)
+		return -E_PTR_OTHER_SLOT;
+	return 0;
+}
+
+static int check_pages(const struct window *w, u64 p, u64 size, bool write)
+{
+	u64 pa;
+	for (u64 va = ALIGN_DOWN(p, PAGE_SIZE); va < p + size; va += PAGE_SIZE) {
+		int err = translate(w, va, write, &pa);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Length of the string at @p with its NUL, reading through the caller's
+ * page tables page by page. */
+static int string_size(const struct window *w, u64 p, u64 *size)
+{
+	int err = check_range(w, p, 1);
+	const u8 *bytes = NULL;
+	u64 pa;
+
+	for (u64 i = 0; !err && i < PTR_STR_MAX; i++) {
+		if (i == 0 || IS_ALIGNED(p + i, PAGE_SIZE)) {
+			if ((err = check_range(w, p + i, 1)) != 0 ||
+			    (err = translate(w, p + i, false, &pa)) != 0)
+				return err;
+			bytes = (const u8 *)phys_to_virt(pa) - i;
+		}
+		if (bytes[i] == 0) {
+			*size = i + 1;
+			return 0;
+		}
+	}
+	return err ? err : -E_PTR_UNTERMINATED;
+}
+
+static int validate(struct window *w, const struct ptr_param *pp,
+		    const u64 args[6], struct window_param *out)
+{
+	u64 p = args[pp->reg], size;
+	int err;
+
+	if (pp->kind == PTR_KIND_STRING) {
+		if ((err = string_size(w, p, &size)) != 0)
+			return err;
+	} else {
+		size = args[pp->size_reg];
+		if (size > pp->max)
+			return -E_PTR_TOO_LONG;
+		if (size && ((err = check_range(w, p, size)) != 0 ||
+			     (err = check_pages(w, p, size, pp->access & PTR_WRITE)) != 0))
+			return err;
+	}
+	*out = (struct window_param){.caller = p, .size = size,
+				     .access = pp->access,
+				     .copy = size <= PTR_COPY_MAX};
+	return 0;
+}
+
+/* Bytes [lo, hi) of the caller page at @va are in range. */
+static bool partial(const struct window_param *p, u64 va, u64 *lo, u64 *hi)
+{
+	*lo = MAX(va, p->caller);
+	*hi = MIN(va + PAGE_SIZE, p->caller + p->size);
+	return *lo != va || *hi != va + PAGE_SIZE;
+}
+
+static u64 caller_page(const struct window_param *p, u64 i)
+{
+	return ALIGN_DOWN(p->caller, PAGE_SIZE) + i * PAGE_SIZE;
+}
+
+/* Map page @i of @p: the caller's frame, or a bounce page with just the
+ * covered bytes. */
+static int map_page(struct window *w, struct window_param *p, struct view *target,
+		    u64 i)
+{
+	u64 va = caller_page(p, i), lo, hi, pa, frame;
+	bool bounce = partial(p, va, &lo, &hi) || p->copy;
+
+	BUG_ON(translate(w, va, false, &pa) != 0); /* validated */
+	pa = ALIGN_DOWN(pa, PAGE_SIZE);
+	if (bounce) {
+		if (!(frame = pmm_alloc()))
+			return -E_NOMEM;
+		if (p->access & PTR_READ)
+			memcpy((u8 *)phys_to_virt(frame) + (lo - va),
+			       (const u8 *)phys_to_virt(pa) + (lo - va), hi - lo);
+	} else {
+		frame = pa;
+	}
+	u64 flags = VM_USER | VM_NX | (p->access & PTR_WRITE ? VM_WRITE : 0);
+	int err = view_map(target, ALIGN_DOWN(p->window, PAGE_SIZE) + i * PAGE_SIZE,
+			   frame, flags);
+	if (err) {
+		if (bounce)
+			pmm_free(frame);
+		return err;
+	}
+	mapped_now++;
+	if (!bounce) {
+		w->pinned++;
+		pinned_now++;
+		if (w->caller)
+			w->caller->pins++;
+	}
+	return 0;
+}
+
+static void unmap_param(struct slot_cpu *c, struct window *w,
+			struct window_param *p, struct view *target, bool copy_back)
+{
+	for (u64 i = 0; i < p->pages; i++) {
+		u64 va = caller_page(p, i), lo, hi, frame;
+		bool bounce = partial(p, va, &lo, &hi) || p->copy;
+		BUG_ON(view_unmap(c, target, ALIGN_DOWN(p->window, PAGE_SIZE) +
+					       i * PAGE_SIZE, &frame) != 0);
+		mapped_now--;
+		if (!bounce) {
+			w->pinned--;
+			pinned_now--;
+			if (w->caller)
+				w->caller->pins--;
+			continue;
+		}
+		if (copy_back && (p->access & PTR_WRITE)) {
+			u64 pa;
+			BUG_ON(translate(w, va, true, &pa) != 0); /* still pinned */
+			memcpy((u8 *)phys_to_virt(ALIGN_DOWN(pa, PAGE_SIZE)) + (lo - va),
+			       (const u8 *)phys_to_virt(frame) + (lo - va), hi - lo);
+		}
+		pmm_free(frame);
+	}
+	p->pages = 0;
+}
+
+int window_open(struct slot_cpu *c, struct window *w,
+		const struct ptr_class_desc *cls, u64 args[6], struct view *caller,
+		const u64 *caller_tables, struct view *target, u64 base)
+{
+	*w = (struct window){.caller = caller, .caller_tables = caller_tables};
+	/* Everything is checked before anything is mapped. */
+	for (unsigned k = 0; k < cls->count; k++) {
+		int err = validate(w, &cls->params[k], args, &w->params[k]);
+		if (err)
+			return err;
+	}
+	for (unsigned k = 0; k < cls->count; k++) {
+		struct window_param *p = &w->params[k];
+		w->count = k + 1;
+		if (!p->size) {
+			args[cls->params[k].reg] = 0;
+			continue;
+		}
+		p->window = base + k * WINDOW_PARAM_SPAN + (p->caller & (PAGE_SIZE - 1));
+		u64 n = (ALIGN_UP(p->caller + p->size, PAGE_SIZE) -
+			 ALIGN_DOWN(p->caller, PAGE_SIZE)) / PAGE_SIZE;
+		for (; p->pages < n; p->pages++) {
+			if (map_page(w, p, target, p->pages) != 0) {
+				window_close(c, w, target, false);
+				return -E_NOMEM;
+			}
+		}
+		args[cls->params[k].reg] = p->window;
+	}
+	return 0;
+}
+
+void window_close(struct slot_cpu *c, struct window *w, struct view *target,
+		  bool copy_back)
+{
+	for (unsigned k = 0; k < w->count; k++)
+		unmap_param(c, w, &w->params[k], target, copy_back);
+	w->count = 0;
+}

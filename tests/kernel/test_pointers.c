@@ -1,0 +1,111 @@
+/*
+ * test_pointers.c - pointer passing by mapping: every class, the bytes
+ * beside a buffer invisible, windows gone after the call, each kind of
+ * bad pointer refused with its own error, kernel callers, nested buffers
+ * and nothing pinned or mapped afterwards.  The calls come from the ptest
+ * application (drivers/apps/ptest.c) into the echo driver.
+ */
+#include "bootinfo.h"
+#include "errno.h"
+#include "gate.h"
+#include "heap.h"
+#include "kstring.h"
+#include "ktest.h"
+#include "user.h"
+#include "window.h"
+#include "slotgate/gates.h"
+#include "slotgate/ptest.h"
+
+static i64 ptest(enum ptest_action action, u64 param)
+{
+	const void *image;
+	size_t size;
+	i64 code = 0;
+	if (!module_find("ptest", &image, &size))
+		return -E_NOENT;
+	int err = user_run("ptest", image, size, action | (param << 8), &code, NULL);
+	return err ? err : code;
+}
+
+KTEST(ptr_str_in) { KT_EXPECT_EQ(ptest(PT_STR_IN, 0), 11); }
+
+KTEST(ptr_buf_in_sizes)
+{
+	/* Copied (small), one page, mapped pages with bounced ends, 1 MiB. */
+	static const u64 sizes[] = {1, 100, 4096, 4097, 3 * 4096 + 5, 65536, 1u << 20};
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++)
+		KT_EXPECT_EQ(ptest(PT_BUF_IN, sizes[i]), 0);
+}
+
+KTEST(ptr_buf_out_sizes)
+{
+	static const u64 sizes[] = {1, 3000, 4096, 20000, 300000};
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++)
+		KT_EXPECT_EQ(ptest(PT_BUF_OUT, sizes[i]), 0);
+}
+
+KTEST(ptr_buf_inout) { KT_EXPECT_EQ(ptest(PT_BUF_INOUT, 0), 0); }
+KTEST(ptr_handle_buf_out) { KT_EXPECT_EQ(ptest(PT_HANDLE_BUF, 0), 0); }
+KTEST(ptr_two_buffers) { KT_EXPECT_EQ(ptest(PT_TWO_BUFFERS, 0), 3 * 1000000 + 6); }
+
+KTEST(ptr_partial_page_neighbours_invisible)
+{
+	/* The caller put 0xaa just before and after the 16 bytes; the driver
+	 * reads zeros from its bounce page instead. */
+	KT_EXPECT_EQ(ptest(PT_PARTIAL_PAGE, 0), 0);
+}
+
+KTEST(ptr_window_unmapped_after_return)
+{
+	KT_EXPECT_EQ(ptest(PT_WINDOW_UNMAPPED, 0), -E_DRIVER_FAULT);
+}
+
+KTEST(ptr_nested_buffer_passed_on)
+{
+	KT_EXPECT_EQ(ptest(PT_NESTED, 10), 0);
+	KT_EXPECT_EQ(ptest(PT_NESTED, 50000), 0);
+}
+
+#define BAD_CASE(kind, error)                                                  \
+	KTEST(bad_pointer_##kind) { KT_EXPECT_EQ(ptest(PT_BAD, BAD_##kind), -(error)); }
+
+BAD_CASE(NULL, E_PTR_NULL)
+BAD_CASE(KERNEL, E_PTR_KERNEL)
+BAD_CASE(NONCANONICAL, E_PTR_NONCANONICAL)
+BAD_CASE(UNMAPPED, E_PTR_UNMAPPED)
+BAD_CASE(WRAP, E_PTR_WRAP)
+BAD_CASE(TOO_LONG, E_PTR_TOO_LONG)
+BAD_CASE(UNTERMINATED, E_PTR_UNTERMINATED)
+BAD_CASE(READONLY_OUT, E_PTR_READONLY)
+BAD_CASE(OTHER_SLOT, E_PTR_OTHER_SLOT)
+
+KTEST(ptr_kernel_caller)
+{
+	u8 *b = kmalloc(20000);
+	u64 want = 0;
+	for (u64 i = 0; i < 20000; i++) {
+		b[i] = (u8)(i * 7);
+		want += b[i];
+	}
+	const u64 in[6] = {(u64)b, 20000};
+	KT_EXPECT_EQ(gate_call_kernel(ECHO_GATES + ECHO_SUM, in), (i64)want);
+	const u64 out[6] = {(u64)b + 10, 5000};
+	KT_EXPECT_EQ(gate_call_kernel(ECHO_GATES + ECHO_FILL, out), 5000);
+	KT_EXPECT_EQ(b[10 + 77], 77 ^ 0x5a);
+	KT_EXPECT_EQ(b[9], (u8)(9 * 7)); /* untouched beside it */
+	/* A kernel caller passes kernel buffers, never user addresses. */
+	const u64 user[6] = {0x400000, 16};
+	KT_EXPECT_EQ(gate_call_kernel(ECHO_GATES + ECHO_SUM, user), -E_PTR_OTHER_SLOT);
+	kfree(b);
+}
+
+KTEST(ptr_leaks_no_pins_no_windows)
+{
+	for (int i = 0; i < 3; i++) {
+		KT_EXPECT_EQ(ptest(PT_BUF_IN, 100000), 0);
+		KT_EXPECT_EQ(ptest(PT_BAD, BAD_UNMAPPED), -E_PTR_UNMAPPED);
+		KT_EXPECT_EQ(ptest(PT_WINDOW_UNMAPPED, 0), -E_DRIVER_FAULT);
+	}
+	KT_EXPECT_EQ(window_pages_mapped(), 0);
+	KT_EXPECT_EQ(window_pages_pinned(), 0);
+}

@@ -2,6 +2,7 @@
 #include "gdt.h"
 #include "arch/x86.h"
 #include "kstring.h"
+#include <stddef.h>
 
 /* Long-mode code/data descriptors: only P, DPL, S, type and L matter. */
 #define DESC_CODE64(dpl) (0x00209a0000000000ull | ((u64)(dpl) << 45))
@@ -18,6 +19,16 @@ static void set_tss_descriptor(u64 *slot, const struct tss *tss)
 	slot[1] = base >> 32;
 }
 
+void tss_permit_ports(struct tss *tss, u16 base, u16 count, bool allow)
+{
+	for (u32 port = base; port < (u32)base + count; port++) {
+		if (allow)
+			tss->iomap[port / 8] &= (u8)~(1u << (port % 8));
+		else
+			tss->iomap[port / 8] |= (u8)(1u << (port % 8));
+	}
+}
+
 void gdt_load(struct gdt *gdt, struct tss *tss, u64 rsp0, const u64 ist_top[3])
 {
 	memset(tss, 0, sizeof(*tss));
@@ -25,7 +36,8 @@ void gdt_load(struct gdt *gdt, struct tss *tss, u64 rsp0, const u64 ist_top[3])
 	tss->ist[IST_DOUBLE_FAULT - 1] = ist_top[0];
 	tss->ist[IST_NMI - 1] = ist_top[1];
 	tss->ist[IST_MACHINE_CHECK - 1] = ist_top[2];
-	tss->iomap_base = sizeof(*tss); /* no I/O bitmap: every port denied */
+	tss->iomap_base = (u16)offsetof(struct tss, iomap);
+	memset(tss->iomap, 0xff, sizeof(tss->iomap)); /* every port denied */
 
 	gdt->entries[0] = 0;
 	gdt->entries[SEL_KCODE >> 3] = DESC_CODE64(0);

@@ -23,6 +23,11 @@
 #define IST_MACHINE_CHECK 3
 #define IST_STACK_SIZE 8192
 
+#define IO_PORTS 65536
+
+/* The I/O permission bitmap follows the TSS proper: bit n set = port n
+ * denied to ring 3 (IOPL stays 0); one extra all-ones byte must end it
+ * (SDM 1 §19.5.2). */
 struct __attribute__((packed)) tss {
 	u32 reserved0;
 	u64 rsp[3];
@@ -31,7 +36,11 @@ struct __attribute__((packed)) tss {
 	u64 reserved2;
 	u16 reserved3;
 	u16 iomap_base;
+	u8 iomap[IO_PORTS / 8 + 1];
 };
+
+/* Allow (or deny again) ring 3 ports [base, base + count) on this TSS. */
+void tss_permit_ports(struct tss *tss, u16 base, u16 count, bool allow);
 
 struct gdt {
 	u64 entries[7]; /* null, kcode, kdata, udata, ucode, tss (2 slots) */

@@ -75,11 +75,3 @@ void strncpy_safe(char *dst, const char *src, size_t size)
 	memcpy(dst, src, n);
 	dst[n] = '\0';
 }
-
-u64 parse_u64(const char *s)
-{
-	u64 v = 0;
-	for (; *s >= '0' && *s <= '9'; s++)
-		v = v * 10 + (u64)(*s - '0');
-	return v;
-}

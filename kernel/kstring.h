@@ -20,7 +20,5 @@ int strncmp(const char *a, const char *b, size_t n);
 
 /* Copy at most size-1 bytes and always terminate (size > 0). */
 void strncpy_safe(char *dst, const char *src, size_t size);
-/* Decimal digits at @s (stops at the first non-digit). */
-u64 parse_u64(const char *s);
 
 #endif

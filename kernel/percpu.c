@@ -40,6 +40,15 @@ void percpu_init_boot(void)
 	write_cr3(cpu->pml4_phys);
 }
 
+void view_switch_ports(struct slot_cpu *c, struct view *from, struct view *to)
+{
+	struct cpu *cpu = container_of(c, struct cpu, slots);
+	if (from && from->io_count)
+		tss_permit_ports(&cpu->tss, from->io_base, from->io_count, false);
+	if (to && to->io_count)
+		tss_permit_ports(&cpu->tss, to->io_base, to->io_count, true);
+}
+
 void percpu_init_slots(void)
 {
 	struct cpu *cpu = this_cpu();

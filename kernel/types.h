@@ -18,6 +18,7 @@ typedef uint64_t u64;
 typedef int64_t i64;
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define container_of(p, type, member) ((type *)((char *)(p) - offsetof(type, member)))
 #define ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((u64)(a) - 1))
 #define ALIGN_DOWN(x, a) ((x) & ~((u64)(a) - 1))
 #define IS_ALIGNED(x, a) (((x) & ((u64)(a) - 1)) == 0)

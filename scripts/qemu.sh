@@ -8,7 +8,8 @@
 #          usable AND the host CPU has vmx/svm, else tcg)
 #   SMP=1  MEM=512M  GDB=1 (QEMU waits for gdb on :1234)  QEMU_EXTRA="args"
 #
-# The guest's serial port COM1 goes to stdout. Exit status:
+# The guest's serial port COM1 goes to stdout; COM2 exists (for the ring-3
+# UART driver) with its output discarded. Exit status:
 #   0    kernel wrote 0x10 to isa-debug-exit (QEMU status 33), or under Bochs
 #        the serial log's last "slotgate: exit N" line has N = 0
 #   1    kernel wrote 0x11 (QEMU status 35), or Bochs without "exit 0"
@@ -171,9 +172,9 @@ qemu_args() {
     kvm) QARGS+=(-accel kvm -cpu host) ;;
     esac
     if ((INTERACTIVE)); then
-        QARGS+=(-serial mon:stdio)
+        QARGS+=(-serial mon:stdio -serial null)
     else
-        QARGS+=(-serial stdio -monitor none)
+        QARGS+=(-serial stdio -serial null -monitor none)
     fi
     if [[ ${GDB:-0} == 1 ]]; then
         QARGS+=(-s -S)
@@ -243,6 +244,7 @@ vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
 ata0-master: type=cdrom, path="$ISO", status=inserted
 boot: cdrom
 com1: enabled=1, mode=file, dev="$dir/serial.log"
+com2: enabled=1, mode=null
 display_library: rfb, options="timeout=0"
 clock: sync=none, time0=946684800
 port_e9_hack: enabled=1

@@ -168,6 +168,9 @@ static int start(struct driver *d)
 	int err = view_init(&d->view, d->slot);
 	if (err)
 		return err;
+	/* Ports go with the view: the TSS bitmap follows the view shown. */
+	d->view.io_base = d->io_base;
+	d->view.io_count = d->io_count;
 	err = load_image(d);
 	if (!err)
 		err = (int)gate_run_init(d);
@@ -177,7 +180,7 @@ static int start(struct driver *d)
 }
 
 int driver_load(const char *name, const void *image, size_t size,
-		enum driver_policy policy, u64 gate_base, struct driver **out)
+		const struct driver_options *opt, struct driver **out)
 {
 	struct driver *d = kzalloc(sizeof(*d));
 	if (!d)
@@ -185,8 +188,10 @@ int driver_load(const char *name, const void *image, size_t size,
 	strncpy_safe(d->name, name, sizeof(d->name));
 	d->image = image;
 	d->image_size = size;
-	d->policy = policy;
-	d->gate_base = gate_base;
+	d->policy = opt->policy;
+	d->gate_base = opt->gate_base;
+	d->io_base = opt->io_base;
+	d->io_count = opt->io_count;
 	d->slot = slot_alloc(d);
 	int err = d->slot ? start(d) : -E_NOSLOT;
 	if (err) {
@@ -197,9 +202,9 @@ int driver_load(const char *name, const void *image, size_t size,
 		kfree(d);
 		return err;
 	}
-	kprintf("driver %s: slot %u at 0x%lx, gates from %lu, policy %s\n",
-		d->name, d->slot, slot_base(d->slot), gate_base,
-		policy == DRIVER_RESTART ? "restart" : "refuse");
+	kprintf("driver %s: slot %u at 0x%lx, gates from %lu, policy %s, ports %u\n",
+		d->name, d->slot, slot_base(d->slot), d->gate_base,
+		d->policy == DRIVER_RESTART ? "restart" : "refuse", d->io_count);
 	*out = d;
 	return 0;
 }
@@ -245,17 +250,39 @@ unsigned driver_count(void)
 	return n;
 }
 
-/* "NAME driver gates=N policy=restart|refuse" */
-static bool parse_module_line(const char *line, char *name, u64 *gates,
-			      enum driver_policy *policy)
+/* A number in decimal, or hex after 0x; *end is set past it. */
+static u64 parse_number(const char *s, const char **end)
+{
+	u64 v = 0;
+	if (s[0] == '0' && s[1] == 'x') {
+		for (s += 2;; s++) {
+			char c = *s;
+			unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+				   : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+				   : 16;
+			if (d == 16)
+				break;
+			v = v * 16 + d;
+		}
+	} else {
+		for (; *s >= '0' && *s <= '9'; s++)
+			v = v * 10 + (u64)(*s - '0');
+	}
+	*end = s;
+	return v;
+}
+
+/* "NAME driver gates=N policy=restart|refuse io=BASE:COUNT" */
+static bool parse_module_line(const char *line, char *name,
+			      struct driver_options *opt)
 {
 	char word[32];
 	bool is_driver = false;
-	size_t n = 0;
+	const char *end;
 
-	*gates = 0;
-	*policy = DRIVER_RESTART;
+	*opt = (struct driver_options){.policy = DRIVER_RESTART};
 	for (int w = 0; *line; w++) {
+		size_t n;
 		while (*line == ' ')
 			line++;
 		for (n = 0; *line && *line != ' ' && n < sizeof(word) - 1; n++)
@@ -266,9 +293,14 @@ static bool parse_module_line(const char *line, char *name, u64 *gates,
 		else if (strcmp(word, "driver") == 0)
 			is_driver = true;
 		else if (strncmp(word, "gates=", 6) == 0)
-			*gates = parse_u64(word + 6);
+			opt->gate_base = parse_number(word + 6, &end);
 		else if (strcmp(word, "policy=refuse") == 0)
-			*policy = DRIVER_REFUSE;
+			opt->policy = DRIVER_REFUSE;
+		else if (strncmp(word, "io=", 3) == 0) {
+			opt->io_base = (u16)parse_number(word + 3, &end);
+			if (*end == ':')
+				opt->io_count = (u16)parse_number(end + 1, &end);
+		}
 	}
 	return is_driver;
 }
@@ -278,11 +310,10 @@ void drivers_load_modules(void)
 	for (size_t i = 0; i < boot_info.module_count; i++) {
 		const struct mb2_module *m = &boot_info.modules[i];
 		char name[DRIVER_NAME_MAX];
-		u64 gates;
-		enum driver_policy policy;
+		struct driver_options opt;
 		struct driver *d;
-		if (parse_module_line(m->cmdline, name, &gates, &policy))
+		if (parse_module_line(m->cmdline, name, &opt))
 			driver_load(name, phys_to_virt(m->start), m->end - m->start,
-				    policy, gates, &d);
+				    &opt, &d);
 	}
 }

@@ -48,6 +48,8 @@ struct driver {
 	unsigned faults;
 	unsigned restarts;
 	u64 heap_pages;    /* mapped at the start of selector +1 */
+	u16 io_base;       /* I/O ports granted while the driver runs */
+	u16 io_count;
 	u64 stack_cursor[THREAD_MAX]; /* where the next entry's stack starts */
 };
 
@@ -56,8 +58,14 @@ struct driver {
  * (malformed image; the ELF error is logged), -E_NOSLOT, -E_NOMEM, or
  * the error its init returned.  On failure nothing is left allocated.
  */
+struct driver_options {
+	enum driver_policy policy;
+	u64 gate_base;       /* first gate number, handed to driver_init */
+	u16 io_base, io_count; /* I/O ports it may use (0 = none) */
+};
+
 int driver_load(const char *name, const void *image, size_t size,
-		enum driver_policy policy, u64 gate_base, struct driver **out);
+		const struct driver_options *opt, struct driver **out);
 /* Unregister the gates, free the slot and every page.  No thread may be
  * inside. */
 void driver_unload(struct driver *d);

@@ -106,8 +106,11 @@ static i64 enter(struct cpu *cpu, struct driver *d, u64 handler,
 		int err = window_open(&cpu->slots, &win, cls, args, caller_view,
 				      caller_view ? caller_view->tables : kernel_pml4,
 				      &d->view, window_base(d, t->id, t->gate_depth));
-		if (err)
+		if (err) {
+			kprintf("gate into %s: pointer refused: %s\n", d->name,
+				error_name(err));
 			return err;
+		}
 	}
 	if (caller) {
 		/* Park the caller's stack cursor below what it uses now, so a

@@ -114,6 +114,8 @@ void view_switch(struct slot_cpu *c, struct view *to)
 		return;
 	flush_switch(c, from, to);
 	c->current = to;
+	if ((from && from->io_count) || (to && to->io_count))
+		view_switch_ports(c, from, to);
 }
 
 const char *flush_name(void)

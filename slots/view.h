@@ -45,6 +45,8 @@ struct view {
 	u16 pcid[VIEW_MAX_CPUS]; /* this view's PCID on each CPU, 0 = none */
 	u32 pins;       /* frames mapped into a driver's window (window.h):
 			   while non-zero, nothing may be unmapped */
+	u16 io_base;    /* I/O ports ring 3 may use while this view is */
+	u16 io_count;   /* shown (the UART driver's), 0 = none */
 };
 
 struct pcid_pool {
@@ -86,5 +88,9 @@ unsigned pcid_owned(const struct slot_cpu *c);
 
 /* The slot swap: show @to (NULL: an empty lower half) on CPU @c. */
 void view_switch(struct slot_cpu *c, struct view *to);
+
+/* Provided by the kernel (a no-op on the host): the I/O ports of @from
+ * are denied again and those of @to allowed, in CPU @c's TSS bitmap. */
+void view_switch_ports(struct slot_cpu *c, struct view *from, struct view *to);
 
 #endif

@@ -63,6 +63,24 @@ long main(u64_t arg)
 		return counters();
 	case GTEST_MEET:
 		return gate_call(NULL_GATES + NULL_MEET, param, 0, 0, 0, 0, 0);
+	case GTEST_UART_PRINT: {
+		static const char line[] = "hello from ring 3 through the UART driver\n";
+		char back[] = "loopback";
+		if (gate_call(UART_GATES + UART_WRITE, (u64_t)line, sizeof(line) - 1,
+			      0, 0, 0, 0) != (long)sizeof(line) - 1)
+			return -1;
+		long n = gate_call(UART_GATES + UART_ECHO, (u64_t)back, 8, 0, 0, 0, 0);
+		const char *want = "loopback";
+		for (int i = 0; i < 8; i++)
+			if (back[i] != want[i])
+				return -2;
+		return n;
+	}
+	case GTEST_UART_PORT: {
+		unsigned char v;
+		__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"((unsigned short)0x2fd));
+		return v;
+	}
 	default:
 		return -1000;
 	}

@@ -184,7 +184,7 @@ KTEST(gate_leaks_nothing_over_load_unload)
 	struct driver *d;
 	KT_EXPECT(module_find("null", &image, &size));
 	for (int i = 0; i < 5; i++) {
-		int err = driver_load("null2", image, size, DRIVER_RESTART, 220, &d);
+		int err = driver_load("null2", image, size, &(struct driver_options){.gate_base = 220}, &d);
 		KT_EXPECT_EQ(err, 0);
 		if (err)
 			return;

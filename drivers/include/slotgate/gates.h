@@ -11,6 +11,7 @@
 #define HOSTILE_GATES 48 /* drivers/hostile, policy restart */
 #define FRAGILE_GATES 64 /* drivers/hostile again, policy refuse */
 #define ECHO_GATES 96    /* drivers/echo: one gate per pointer class */
+#define UART_GATES 112   /* drivers/uart: COM2 at ring 3 */
 
 enum null_gate { NULL_ADD, NULL_TOUCH, NULL_PEEK, NULL_PAGE, NULL_KERNEL_ONLY, NULL_MEET };
 enum nest_gate { NEST_DOWN, NEST_KERNEL_ONLY, NEST_PEEK, NEST_SUM_VIA_ECHO };
@@ -20,7 +21,8 @@ enum echo_gate {
 };
 enum hostile_gate {
 	HOSTILE_PF, HOSTILE_GP, HOSTILE_UD, HOSTILE_DE, HOSTILE_STACK,
-	HOSTILE_KERNEL_JUMP, HOSTILE_SPIN, HOSTILE_COUNT,
+	HOSTILE_KERNEL_JUMP, HOSTILE_SPIN, HOSTILE_COUNT, HOSTILE_UART_PORT,
 };
+enum uart_gate { UART_WRITE, UART_ECHO };
 
 #endif

@@ -16,6 +16,9 @@ enum gtest_action {
 	GTEST_COUNTERS,        /* one null gate round trip: exit with the
 				  counter deltas packed (see test_gates.c) */
 	GTEST_MEET,            /* exit with null.meet(param) */
+	GTEST_UART_PRINT,      /* print a line through the UART driver; exit
+				  with what its loopback echo gave back right */
+	GTEST_UART_PORT,       /* touch COM2's ports itself: must be killed */
 };
 
 #endif

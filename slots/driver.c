@@ -160,7 +160,10 @@ i64 driver_heap_grow(struct driver *d, u64 pages)
 
 static void free_view(struct driver *d)
 {
-	view_destroy(&this_cpu()->slots, &d->view, pmm_free);
+	struct slot_cpu *c = &this_cpu()->slots;
+	if (d->trusted)
+		view_hide_always(c, &d->view);
+	view_destroy(c, &d->view, pmm_free);
 }
 
 static int start(struct driver *d)
@@ -172,6 +175,8 @@ static int start(struct driver *d)
 	d->view.io_base = d->io_base;
 	d->view.io_count = d->io_count;
 	err = load_image(d);
+	if (!err && d->trusted)
+		view_show_always(&this_cpu()->slots, &d->view);
 	if (!err)
 		err = (int)gate_run_init(d);
 	if (err)
@@ -192,6 +197,7 @@ int driver_load(const char *name, const void *image, size_t size,
 	d->gate_base = opt->gate_base;
 	d->io_base = opt->io_base;
 	d->io_count = opt->io_count;
+	d->trusted = opt->trusted;
 	d->slot = slot_alloc(d);
 	int err = d->slot ? start(d) : -E_NOSLOT;
 	if (err) {
@@ -202,9 +208,10 @@ int driver_load(const char *name, const void *image, size_t size,
 		kfree(d);
 		return err;
 	}
-	kprintf("driver %s: slot %u at 0x%lx, gates from %lu, policy %s, ports %u\n",
+	kprintf("driver %s: slot %u at 0x%lx, gates from %lu, policy %s, ports %u%s\n",
 		d->name, d->slot, slot_base(d->slot), d->gate_base,
-		d->policy == DRIVER_RESTART ? "restart" : "refuse", d->io_count);
+		d->policy == DRIVER_RESTART ? "restart" : "refuse", d->io_count,
+		d->trusted ? ", trusted" : "");
 	*out = d;
 	return 0;
 }
@@ -305,6 +312,24 @@ static bool parse_module_line(const char *line, char *name,
 	return is_driver;
 }
 
+/* Is @name in the kernel command line's trusted=A,B,C list? */
+static bool trusted_on_cmdline(const char *name)
+{
+	char list[128];
+	size_t n = strlen(name);
+	if (!cmdline_get("trusted", list, sizeof(list)))
+		return false;
+	for (const char *p = list; *p;) {
+		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+			return true;
+		while (*p && *p != ',')
+			p++;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
 void drivers_load_modules(void)
 {
 	for (size_t i = 0; i < boot_info.module_count; i++) {
@@ -312,8 +337,9 @@ void drivers_load_modules(void)
 		char name[DRIVER_NAME_MAX];
 		struct driver_options opt;
 		struct driver *d;
-		if (parse_module_line(m->cmdline, name, &opt))
-			driver_load(name, phys_to_virt(m->start), m->end - m->start,
-				    &opt, &d);
+		if (!parse_module_line(m->cmdline, name, &opt))
+			continue;
+		opt.trusted = trusted_on_cmdline(name);
+		driver_load(name, phys_to_virt(m->start), m->end - m->start, &opt, &d);
 	}
 }

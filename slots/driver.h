@@ -12,6 +12,14 @@
  *   selector +2  per-thread driver stacks, DRIVER_STACK_PAGES each, every
  *                one below an unmapped guard region
  *
+ * Trusted mode (the seed's "boxing"): the same image, loaded with
+ * trusted=NAME on the kernel command line, has its slot shown in every
+ * view.  A gate into it swaps nothing and flushes nothing, and pointers
+ * from applications and drivers are validated but passed as they are
+ * (kernel buffers are still mapped into its window: ring 3 never sees
+ * kernel pages).  The driver still runs at ring 3, but nothing isolates
+ * it from its callers.
+ *
  * A driver that faults is marked by its policy: DRIVER_RESTART reloads it
  * from its image (state reset, gates kept) once no thread is inside it;
  * DRIVER_REFUSE leaves it dead, every later call gets -E_DEAD.
@@ -50,6 +58,7 @@ struct driver {
 	u64 heap_pages;    /* mapped at the start of selector +1 */
 	u16 io_base;       /* I/O ports granted while the driver runs */
 	u16 io_count;
+	bool trusted;      /* shown in every view: no slot swap, no flush */
 	u64 stack_cursor[THREAD_MAX]; /* where the next entry's stack starts */
 };
 
@@ -62,6 +71,7 @@ struct driver_options {
 	enum driver_policy policy;
 	u64 gate_base;       /* first gate number, handed to driver_init */
 	u16 io_base, io_count; /* I/O ports it may use (0 = none) */
+	bool trusted;        /* kernel command line trusted=NAME,NAME... */
 };
 
 int driver_load(const char *name, const void *image, size_t size,

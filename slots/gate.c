@@ -33,7 +33,7 @@ static u8 caller_bit(enum gate_caller kind)
 static struct driver *running_driver(struct cpu *cpu)
 {
 	struct gate_frame *top = cpu->thread->gate_top;
-	if (top && cpu->slots.current == &top->driver->view)
+	if (top && (top->driver->trusted || cpu->slots.current == &top->driver->view))
 		return top->driver;
 	return NULL;
 }
@@ -105,7 +105,8 @@ static i64 enter(struct cpu *cpu, struct driver *d, u64 handler,
 	if (cls->count) {
 		int err = window_open(&cpu->slots, &win, cls, args, caller_view,
 				      caller_view ? caller_view->tables : kernel_pml4,
-				      &d->view, window_base(d, t->id, t->gate_depth));
+				      d->trusted && caller_view ? NULL : &d->view,
+				      window_base(d, t->id, t->gate_depth));
 		if (err) {
 			kprintf("gate into %s: pointer refused: %s\n", d->name,
 				error_name(err));
@@ -129,7 +130,8 @@ static i64 enter(struct cpu *cpu, struct driver *d, u64 handler,
 	t->gate_depth++;
 	d->active++;
 	cpu->counters.gate_calls++;
-	view_switch(&cpu->slots, &d->view);
+	if (!d->trusted) /* a trusted driver is shown in every view already */
+		view_switch(&cpu->slots, &d->view);
 	run_driver(cpu, &f, rsp, handler, args);
 	/* Back through gate_return() or an unwind: f.result is set. */
 	if (cls->count)
@@ -159,7 +161,11 @@ static i64 call(u64 number, const u64 args[6], enum gate_caller kind,
 	if (g->driver->dead)
 		return -E_DEAD;
 	struct cpu *cpu = this_cpu();
-	struct view *caller_view = kind == GATE_CALLER_KERNEL ? NULL : cpu->slots.current;
+	/* Pointers are checked against the caller's own view: a driver's
+	 * slot (trusted or not), the application's, or the kernel's half. */
+	struct view *caller_view = kind == GATE_CALLER_KERNEL ? NULL
+				 : caller ? &caller->view
+					  : cpu->slots.current;
 	return enter(cpu, g->driver, g->handler, args, &ptr_classes[g->ptr_class],
 		     caller_view, caller, caller_rsp);
 }

@@ -91,7 +91,12 @@ int view_unmap(struct slot_cpu *c, struct view *v, u64 va, u64 *pa)
 	if (err)
 		return err;
 	untrack(v, va);
-	flush_unmapped(c, v, va);
+	if (!v->always)
+		flush_unmapped(c, v, va);
+	else if (flush_uses_pcid())
+		view_flush_everywhere(c); /* cached under any PCID */
+	else
+		tlb_invlpg(&c->counters, va); /* PCIDE = 0: one context */
 	return 0;
 }
 
@@ -116,6 +121,36 @@ void view_switch(struct slot_cpu *c, struct view *to)
 	c->current = to;
 	if ((from && from->io_count) || (to && to->io_count))
 		view_switch_ports(c, from, to);
+}
+
+void view_show_always(struct slot_cpu *c, struct view *v)
+{
+	v->always = true;
+	view_show(c, v);
+}
+
+void view_hide_always(struct slot_cpu *c, struct view *v)
+{
+	view_hide(c, v);
+	view_flush_everywhere(c);
+	v->always = false;
+}
+
+void view_flush_everywhere(struct slot_cpu *c)
+{
+	if (flush_uses_pcid()) {
+		/* Every PCID loses its owner: each view's next use takes a
+		 * recycled PCID, which the strategies flush before use. */
+		for (unsigned p = 1; p < c->pcids.size; p++)
+			if (c->pcids.owner[p])
+				pcid_release(c, c->pcids.owner[p]);
+		c->pcids.wrapped = true;
+		u64 pcid = c->current ? pcid_of(c, c->current, &(enum pcid_grant){0}) : 0;
+		/* Bit 63 clear: the current PCID is flushed now (SDM 3A §4.10.4.1). */
+		tlb_write_cr3(&c->counters, c->pml4_phys | pcid);
+	} else {
+		tlb_write_cr3(&c->counters, c->pml4_phys);
+	}
 }
 
 const char *flush_name(void)

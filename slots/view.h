@@ -47,6 +47,7 @@ struct view {
 			   while non-zero, nothing may be unmapped */
 	u16 io_base;    /* I/O ports ring 3 may use while this view is */
 	u16 io_count;   /* shown (the UART driver's), 0 = none */
+	bool always;    /* shown in every context (view_show_always) */
 };
 
 struct pcid_pool {
@@ -88,6 +89,14 @@ unsigned pcid_owned(const struct slot_cpu *c);
 
 /* The slot swap: show @to (NULL: an empty lower half) on CPU @c. */
 void view_switch(struct slot_cpu *c, struct view *to);
+
+/* A view shown on @c in every context, whatever view_switch() does (a
+ * trusted driver): write its entry / remove it.  Removing, and any
+ * change of its pages but additions, needs view_flush_everywhere(). */
+void view_show_always(struct slot_cpu *c, struct view *v);
+void view_hide_always(struct slot_cpu *c, struct view *v);
+/* Invalidate every non-global translation of every context on @c. */
+void view_flush_everywhere(struct slot_cpu *c);
 
 /* Provided by the kernel (a no-op on the host): the I/O ports of @from
  * are denied again and those of @to allowed, in CPU @c's TSS bitmap. */

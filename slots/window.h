@@ -61,7 +61,8 @@ struct window {
 
 /*
  * Validate and map @cls's pointers in @args for a call into @target at
- * window @base.  @caller is the caller's view, NULL for kernel code
+ * window @base (@target NULL: validate only, map nothing - a trusted
+ * driver called from ring 3 sees the caller's view itself).  @caller is the caller's view, NULL for kernel code
  * (then @caller_tables is the kernel's PML4).  Rewrites the pointer
  * registers in @args.  0, or an E_PTR_* / E_NOMEM error with nothing
  * left mapped or pinned.

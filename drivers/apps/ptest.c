@@ -99,6 +99,12 @@ long main(u64_t arg)
 		return bad(param);
 	case PT_NESTED:
 		return sum_check(NEST_GATES + NEST_SUM_VIA_ECHO, param);
+	case PT_TRUSTED: {
+		if (sum_check(ECHOT_GATES + ECHO_SUM, 50000) != 0)
+			return 2;
+		long where = gate_call(ECHOT_GATES + ECHO_WHERE, (u64_t)buf, 64, 0, 0, 0, 0);
+		return where == (long)buf ? 0 : 1; /* no window: the same pointer */
+	}
 	case PT_HANDLE_BUF: {
 		if (echo(ECHO_READ_INTO, 7, (u64_t)buf, 100) != 100)
 			return 2;

@@ -117,7 +117,7 @@ static void expect_refused(corrupt_fn corrupt)
 	u8 *copy = kmalloc(size);
 	memcpy(copy, image, size);
 	size_t n = corrupt(copy, size);
-	KT_EXPECT_EQ(driver_load("bad", copy, n, &(struct driver_options){DRIVER_REFUSE, 200, 0, 0}, &d), -E_NOEXEC);
+	KT_EXPECT_EQ(driver_load("bad", copy, n, &(struct driver_options){.policy = DRIVER_REFUSE, .gate_base = 200}, &d), -E_NOEXEC);
 	KT_EXPECT(d == NULL);
 	KT_EXPECT_EQ(driver_count(), drivers);
 	kfree(copy);
@@ -141,5 +141,5 @@ KTEST(bad_image_app_as_driver)
 	size_t size;
 	struct driver *d = NULL;
 	KT_EXPECT(module_find("hello", &image, &size)); /* ET_EXEC */
-	KT_EXPECT_EQ(driver_load("bad", image, size, &(struct driver_options){DRIVER_REFUSE, 200, 0, 0}, &d), -E_NOEXEC);
+	KT_EXPECT_EQ(driver_load("bad", image, size, &(struct driver_options){.policy = DRIVER_REFUSE, .gate_base = 200}, &d), -E_NOEXEC);
 }

@@ -6,6 +6,9 @@
  * application (drivers/apps/ptest.c) into the echo driver.
  */
 #include "bootinfo.h"
+#include "driver.h"
+#include "memlayout.h"
+#include "percpu.h"
 #include "errno.h"
 #include "gate.h"
 #include "heap.h"
@@ -108,4 +111,30 @@ KTEST(ptr_leaks_no_pins_no_windows)
 	}
 	KT_EXPECT_EQ(window_pages_mapped(), 0);
 	KT_EXPECT_EQ(window_pages_pinned(), 0);
+}
+
+KTEST(ptr_trusted_mode_same_image)
+{
+	/* echot is echo's image loaded with trusted=echot: same code, no
+	 * slot swap, no flush, pointers passed as they are. */
+	struct driver *t = driver_find("echot"), *e = driver_find("echo");
+	KT_EXPECT(t && t->trusted && e && !e->trusted);
+	KT_EXPECT_EQ(ptest(PT_TRUSTED, 0), 0);
+	/* A call without pointers: no PML4 entry written, no flush. */
+	struct slot_counters before = this_cpu()->slots.counters;
+	const u64 own[6] = {slot_base(t->slot)}; /* its image's first byte */
+	KT_EXPECT(gate_call_kernel(ECHOT_GATES + ECHO_PEEK, own) >= 0);
+	struct slot_counters after = this_cpu()->slots.counters;
+	KT_EXPECT_EQ(after.pml4e_writes - before.pml4e_writes, 0);
+	KT_EXPECT_EQ(after.cr3_writes - before.cr3_writes, 0);
+	KT_EXPECT_EQ(after.invlpgs - before.invlpgs, 0);
+	/* A kernel buffer still goes through a window: ring 3 never sees
+	 * kernel pages. */
+	u8 *b = kzalloc(64);
+	const u64 args[6] = {(u64)b, 64};
+	KT_EXPECT_EQ(gate_call_kernel(ECHOT_GATES + ECHO_FILL, args), 64);
+	KT_EXPECT_EQ(b[3], 3 ^ 0x5a);
+	kfree(b);
+	/* Bad pointers are still refused. */
+	KT_EXPECT_EQ(ptest(PT_BAD, BAD_KERNEL), -E_PTR_KERNEL);
 }

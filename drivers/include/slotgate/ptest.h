@@ -18,6 +18,8 @@ enum ptest_action {
 	PT_BAD,             /* bad pointer number param: exit with the error */
 	PT_NESTED,          /* nest.sum_via_echo(param bytes) == own sum ? 0 : 1 */
 	PT_HANDLE_BUF,      /* echo.read_into(7, 100 bytes): 0 if all 7 */
+	PT_TRUSTED,         /* the trusted echo: sum right and where() the
+			       caller's own address ? 0 : 1 */
 };
 
 enum ptest_bad {

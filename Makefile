@@ -62,10 +62,12 @@ DCFLAGS := $(UCOMMON) -fpie -mno-red-zone -fvisibility=hidden
 DLDFLAGS := -nostdlib -pie --no-dynamic-linker -z text -z norelro \
 	-z nopack-relative-relocs -z max-page-size=0x1000 \
 	-T drivers/lib/driver.ld
-ULIB_OBJ := $(B)/app-obj/lib/start.o
-DLIB_OBJ := $(B)/drv-obj/lib/driver_entry.o
+# The libc-free runtime (slotgate/app.h) goes into every ring-3 image.
+RT_OBJ := lib/printf.o lib/string.o lib/malloc.o
+ULIB_OBJ := $(B)/app-obj/lib/start.o $(RT_OBJ:%=$(B)/app-obj/%)
+DLIB_OBJ := $(B)/drv-obj/lib/driver_entry.o $(RT_OBJ:%=$(B)/drv-obj/%)
 APPS := $(patsubst drivers/apps/%.c,$(B)/apps/%.elf,$(wildcard drivers/apps/*.c))
-DRIVER_NAMES := $(filter-out include lib apps ramfs,$(notdir $(patsubst %/,%,$(wildcard drivers/*/))))
+DRIVER_NAMES := $(filter-out include lib apps,$(notdir $(patsubst %/,%,$(wildcard drivers/*/))))
 DRIVERS := $(DRIVER_NAMES:%=$(B)/drivers/%.elf)
 
 $(B)/app-obj/%.o: drivers/%.c
@@ -115,11 +117,12 @@ all: $(ISOS)
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -DHOST_TEST \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -Ikernel -Islots -Ibench -Itests/host \
-	-Idrivers/include -MMD -MP \
+	-Idrivers/include -Idrivers/ramfs -MMD -MP \
 	-DAPP_ELF_PATH='"$(B)/apps/hello.elf"' \
 	-DDRIVER_ELF_PATH='"$(B)/drivers/null.elf"'
 HOST_PURE := kernel/mb2.c kernel/elf.c kernel/pmm_core.c kernel/vm.c \
-	kernel/errno.c bench/stats.c slots/view.c $(wildcard slots/flush_*.c)
+	kernel/errno.c bench/stats.c slots/view.c $(wildcard slots/flush_*.c) \
+	drivers/ramfs/ramfs_core.c
 HOST_SRC := $(wildcard tests/host/*.c) $(filter $(wildcard $(HOST_PURE)),$(HOST_PURE))
 HOST_OBJ := $(HOST_SRC:%.c=$(B)/host/%.o)
 HTEST := $(B)/host/htest

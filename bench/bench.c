@@ -10,6 +10,7 @@
 #include "percpu.h"
 #include "stats.h"
 #include "user.h"
+#include "window.h"
 
 static u64 timer_overhead; /* median of the "timer" row, in TSC ticks */
 static struct slot_counters last; /* at the end of the previous report */
@@ -35,12 +36,15 @@ static void print_row(const char *name, u64 param, u64 cold,
 	const struct slot_counters *now = &this_cpu()->slots.counters;
 	char mech[BENCH_NAME_MAX + 8];
 	const char *bench = "roundtrip";
-	if (strcmp(name, "gate") == 0 || strcmp(name, "ws") == 0)
+	if (strcmp(name, "gate") == 0 || strcmp(name, "ws") == 0 ||
+	    strncmp(name, "buf_in", 6) == 0)
 		ksnprintf(mech, sizeof(mech), "slot-%s", FLUSH_NAME);
 	else
 		ksnprintf(mech, sizeof(mech), "%s", name);
 	if (strcmp(name, "ws") == 0)
 		bench = "working-set";
+	else if (strncmp(name, "buf_in", 6) == 0)
+		bench = name; /* buf_in-map, buf_in-copy */
 	kprintf("BENCH {\"mechanism\":\"%s\",\"bench\":\"%s\",\"param\":%lu,"
 		"\"median\":%lu,\"p10\":%lu,\"p90\":%lu,\"min\":%lu,\"max\":%lu,"
 		"\"n\":%lu,\"cold\":%lu,\"overhead\":%lu,\"unit\":\"tsc\","
@@ -84,6 +88,18 @@ i64 bench_record_user(u64 uname, u64 usamples, u64 count, u64 param)
 	return 0;
 }
 
+static bool bench_running;
+
+i64 bench_set(u64 knob, u64 value)
+{
+	if (!bench_running)
+		return -E_PERM;
+	if (knob != BENCH_COPY_MAX)
+		return -E_INVAL;
+	window_copy_max = value;
+	return 0;
+}
+
 void bench_run_all(void)
 {
 	const void *image;
@@ -99,11 +115,17 @@ void bench_run_all(void)
 	last = this_cpu()->slots.counters;
 	/* No timer interrupt may land inside a timed region. */
 	lapic_timer_stop();
+	bench_running = true;
 	int err = user_run("bench", image, size, 0, &code, NULL);
-	/* The sweep keeps the "timer" overhead the first program measured. */
-	if (!err && !code && module_find("sweep", &image, &size)) {
+	/* The sweeps keep the "timer" overhead the first program measured. */
+	static const char *const sweeps[] = {"sweep", "bufsweep"};
+	for (size_t i = 0; i < ARRAY_SIZE(sweeps); i++) {
+		if (err || code || !module_find(sweeps[i], &image, &size))
+			continue;
 		last = this_cpu()->slots.counters;
-		err = user_run("sweep", image, size, 0, &code, NULL);
+		err = user_run(sweeps[i], image, size, 0, &code, NULL);
 	}
+	bench_running = false;
+	window_copy_max = PTR_COPY_MAX;
 	kprintf("BENCH_DONE {\"error\":%d,\"exit\":%ld}\n", err, code);
 }

@@ -18,6 +18,15 @@
 #define BENCH_MAX_SAMPLES 8192
 #define BENCH_NAME_MAX 32
 
+/* Knobs only the bench program turns (SYS_BENCH_SET). */
+enum bench_knob {
+	BENCH_COPY_MAX = 1, /* window_copy_max: 0 = map all, huge = copy all */
+};
+
+/* SYS_BENCH_SET: turn a knob while the bench program runs; they are reset
+ * when it ends. */
+i64 bench_set(u64 knob, u64 value);
+
 /* Print the environment, run the "bench" program, print its rows. */
 void bench_run_all(void);
 /* SYS_BENCH_RESULT: copy in @count samples for row @name (parameter

@@ -16,7 +16,7 @@ struct free_object {
 };
 
 static struct free_object *free_lists[CLASS_COUNT];
-static u64 cached_frames, table_frames, live_objects;
+static u64 cached_frames, live_objects;
 static u64 large_next = KERNEL_HEAP_BASE;
 
 extern u64 *kernel_pml4; /* main.c: the kernel's reference page tables */
@@ -52,8 +52,6 @@ static void *alloc_large(size_t size)
 	u64 pages = ALIGN_UP(size + HEADER, PAGE_SIZE) / PAGE_SIZE;
 	u64 va = large_next;
 
-	u64 frames_before = pmm_allocated();
-
 	if (va + (pages + 1) * PAGE_SIZE > KERNEL_HEAP_BASE + KERNEL_HEAP_SIZE)
 		return NULL;
 	for (u64 i = 0; i < pages; i++) {
@@ -72,9 +70,6 @@ static void *alloc_large(size_t size)
 		}
 	}
 	large_next += (pages + 1) * PAGE_SIZE; /* one unmapped guard page */
-	/* Page tables made for the region stay for good (vm.h: upper-half
-	 * tables are never freed); count them apart from the objects. */
-	table_frames += pmm_allocated() - frames_before - pages;
 	*(u64 *)va = pages << PAGE_SHIFT;
 	return (u8 *)va + HEADER;
 }
@@ -135,4 +130,4 @@ void kfree(void *p)
 }
 
 u64 heap_live_objects(void) { return live_objects; }
-u64 heap_cached_frames(void) { return cached_frames + table_frames; }
+u64 heap_cached_frames(void) { return cached_frames; }

@@ -4,9 +4,9 @@
  * Small objects (up to HEAP_SMALL_MAX bytes) come from power-of-two size
  * classes carved out of frames reached through the direct map; larger
  * ones get their own pages mapped in the heap region.  Every object is
- * 16-byte aligned.  Frames the heap keeps for itself - size-class pages
- * on the free lists, page tables of the large-object region - are
- * counted apart (heap_cached_frames) so a leak check can subtract them.
+ * 16-byte aligned.  Frames the heap keeps on its size-class free lists
+ * are counted apart (heap_cached_frames) so a leak check can subtract
+ * them (page tables are counted by vm_tables_in_use()).
  */
 #ifndef SLOTGATE_HEAP_H
 #define SLOTGATE_HEAP_H

@@ -5,6 +5,7 @@
 #include "heap.h"
 #include "pmm.h"
 #include "thread.h"
+#include "vm.h"
 #include "window.h"
 
 extern const struct ktest_case __ktests_start[], __ktests_end[];
@@ -23,9 +24,13 @@ void ktest_fail(const char *file, int line, const char *what, i64 a, i64 b)
 
 void ktest_skip(const char *reason) { skip_reason = reason; }
 
-/* Frames the kernel holds for things that outlive a case on purpose
- * (heap size-class pages) are not leaks. */
-static u64 frames_in_use(void) { return pmm_allocated() - heap_cached_frames(); }
+/* Frames the kernel holds for things that outlive a case on purpose are
+ * not leaks: heap size-class pages, and page tables (a view keeps its
+ * tables for its lifetime; a view that goes frees them all). */
+static u64 frames_in_use(void)
+{
+	return pmm_allocated() - heap_cached_frames() - vm_tables_in_use();
+}
 
 struct counts {
 	u64 frames, objects, drivers, threads, windows, pins;

@@ -83,6 +83,8 @@ i64 syscall_dispatch(struct syscall_frame *f)
 		return gate_return((i64)f->a0);
 	case SYS_COUNTERS:
 		return sys_counters(f->a0);
+	case SYS_BENCH_SET:
+		return bench_set(f->a0, f->a1);
 	case SYS_HEAP_GROW: {
 		struct driver *d = gate_running_driver();
 		return d ? driver_heap_grow(d, f->a0) : -E_PERM;

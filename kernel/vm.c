@@ -3,6 +3,17 @@
 #include "errno.h"
 #include "memlayout.h"
 
+static u64 tables_in_use; /* made by walk(), not yet freed */
+
+u64 vm_tables_in_use(void) { return tables_in_use; }
+
+u64 vm_new_table(void)
+{
+	u64 frame = vm_table_alloc();
+	tables_in_use += frame != 0;
+	return frame;
+}
+
 /* Walk down to the table at @level that maps @va, creating tables when
  * @create.  Returns NULL if missing (or out of memory when creating) or if
  * a large page sits in the way (*large_hit set). */
@@ -16,7 +27,7 @@ static u64 *walk(u64 *pml4, u64 va, int level, bool create, u64 user,
 		if (!(*e & PTE_P)) {
 			if (!create)
 				return NULL;
-			u64 frame = vm_table_alloc();
+			u64 frame = vm_new_table();
 			if (!frame)
 				return NULL;
 			*e = frame | PTE_P | PTE_RW | user;
@@ -60,7 +71,7 @@ static bool table_empty(const u64 *t)
 	return true;
 }
 
-int vm_unmap(u64 *pml4, u64 va, u64 *pa)
+static int unmap(u64 *pml4, u64 va, u64 *pa, bool free_tables)
 {
 	u64 *path[5] = {[4] = pml4};
 	int level = 4;
@@ -93,14 +104,18 @@ int vm_unmap(u64 *pml4, u64 va, u64 *pa)
 	 * and an INVLPG empties only the current PCID's paging-structure
 	 * caches, global pages or not (SDM 3A §4.10.2.4, §4.10.4.1); another
 	 * PCID could walk through a freed, reused table. */
-	int top = pml4_index(va) >= KERNEL_FIRST_PML4 ? 0 : 2;
+	int top = !free_tables || pml4_index(va) >= KERNEL_FIRST_PML4 ? 0 : 2;
 	for (int l = level; l <= top && table_empty(path[l]); l++) {
 		u64 *parent = &path[l + 1][vm_index(va, l + 1)];
 		vm_table_free(*parent & PTE_ADDR);
+		tables_in_use--;
 		*parent = 0;
 	}
 	return 0;
 }
+
+int vm_unmap(u64 *pml4, u64 va, u64 *pa) { return unmap(pml4, va, pa, true); }
+int vm_clear(u64 *pml4, u64 va, u64 *pa) { return unmap(pml4, va, pa, false); }
 
 bool vm_query(const u64 *pml4, u64 va, struct vm_mapping *m)
 {
@@ -144,6 +159,7 @@ static void free_table(u64 phys, int level, void (*free_frame)(u64))
 		t[i] = 0;
 	}
 	vm_table_free(phys);
+	tables_in_use--;
 }
 
 void vm_free_range(u64 *pml4, unsigned first, unsigned last,

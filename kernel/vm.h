@@ -58,8 +58,12 @@ void vm_table_free(u64 phys);
  * non-canonical, flags), -E_BUSY (already mapped) or -E_NOMEM. */
 int vm_map(u64 *pml4, u64 va, u64 pa, u64 flags);
 /* Remove the mapping at @va (the size it was mapped with); its frame in
- * *pa if @pa.  0 or -E_NOENT.  Empty tables are freed. */
+ * *pa if @pa.  0 or -E_NOENT.  Empty tables are freed (see above). */
 int vm_unmap(u64 *pml4, u64 va, u64 *pa);
+/* The same, but every table stays: for address ranges that are mapped
+ * and unmapped again and again (a view's windows), where freeing and
+ * zeroing tables on every call would cost more than keeping them. */
+int vm_clear(u64 *pml4, u64 va, u64 *pa);
 
 struct vm_mapping {
 	u64 pa;    /* physical address of @va itself (offset included) */
@@ -73,6 +77,13 @@ bool vm_query(const u64 *pml4, u64 va, struct vm_mapping *m);
  * leaf frames are passed to @free_frame when it is not NULL. */
 void vm_free_range(u64 *pml4, unsigned first, unsigned last,
 		   void (*free_frame)(u64 pa));
+
+/* Tables vm_map made and unmap/vm_free_range have not freed yet: frames
+ * a view keeps for its lifetime, which leak checks set apart. */
+u64 vm_tables_in_use(void);
+/* A zeroed page-table frame, counted in vm_tables_in_use(): for a table
+ * that vm_free_range() will free (a PDPT under a PML4 entry). */
+u64 vm_new_table(void);
 
 /* Index of @va in the table of @level (4 = PML4 ... 1 = PT). */
 static inline unsigned vm_index(u64 va, int level)

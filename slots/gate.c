@@ -92,8 +92,8 @@ static i64 enter(struct cpu *cpu, struct driver *d, u64 handler,
 		 struct view *caller_view, struct driver *caller, u64 caller_rsp)
 {
 	struct thread *t = cpu->thread;
-	struct gate_frame f = {.prev = t->gate_top, .driver = d, .caller = caller};
-	struct window win = {0};
+	struct gate_frame f; /* every field but ctx set below: no memset on the path */
+	struct window win; /* written by window_open() when cls has pointers */
 	u64 args[6] = {args_in[0], args_in[1], args_in[2],
 		       args_in[3], args_in[4], args_in[5]};
 
@@ -113,6 +113,11 @@ static i64 enter(struct cpu *cpu, struct driver *d, u64 handler,
 			return err;
 		}
 	}
+	f.prev = t->gate_top;
+	f.driver = d;
+	f.caller = caller;
+	f.result = 0;
+	f.returned = false;
 	if (caller) {
 		/* Park the caller's stack cursor below what it uses now, so a
 		 * nested entry into the caller continues beneath it. */

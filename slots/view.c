@@ -26,12 +26,12 @@ int view_init(struct view *v, unsigned slot)
 {
 	memset(v, 0, sizeof(*v));
 	v->slot = slot;
-	u64 pml4 = vm_table_alloc(), pdpt = vm_table_alloc();
-	if (!pml4 || !pdpt) {
-		if (pml4)
-			vm_table_free(pml4);
-		if (pdpt)
-			vm_table_free(pdpt);
+	u64 pml4 = vm_table_alloc();
+	if (!pml4)
+		return -E_NOMEM;
+	u64 pdpt = vm_new_table(); /* vm_free_range() frees it with the view */
+	if (!pdpt) {
+		vm_table_free(pml4);
 		return -E_NOMEM;
 	}
 	v->tables = vm_table_virt(pml4);
@@ -87,7 +87,8 @@ int view_unmap(struct slot_cpu *c, struct view *v, u64 va, u64 *pa)
 		return -E_INVAL;
 	if (v->pins)
 		return -E_BUSY;
-	int err = vm_unmap(v->tables, va, pa);
+	/* Tables stay until the view goes (windows and stacks come back). */
+	int err = vm_clear(v->tables, va, pa);
 	if (err)
 		return err;
 	untrack(v, va);

@@ -80,7 +80,8 @@ void view_destroy(struct slot_cpu *c, struct view *v, void (*free_frame)(u64));
 
 /* Map / unmap one 4 KiB page of @v; unmapping invalidates the page by the
  * build's strategy, wherever @v is (current or not), and is refused with
- * -E_BUSY while @v has pinned frames. */
+ * -E_BUSY while @v has pinned frames.  A view's page tables stay until
+ * view_destroy(). */
 int view_map(struct view *v, u64 va, u64 pa, u64 flags);
 int view_unmap(struct slot_cpu *c, struct view *v, u64 va, u64 *pa);
 

@@ -9,6 +9,7 @@
 #include "vm.h"
 
 static u64 mapped_now, pinned_now;
+u64 window_copy_max = PTR_COPY_MAX;
 
 u64 window_pages_mapped(void) { return mapped_now; }
 u64 window_pages_pinned(void) { return pinned_now; }
@@ -101,7 +102,7 @@ static int validate(struct window *w, const struct ptr_param *pp,
 	}
 	*out = (struct window_param){.caller = p, .size = size,
 				     .access = pp->access,
-				     .copy = size <= PTR_COPY_MAX};
+				     .copy = size <= window_copy_max};
 	return 0;
 }
 

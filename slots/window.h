@@ -38,9 +38,11 @@ struct slot_cpu;
 /*
  * Buffers up to this size are copied into bounce pages instead of having
  * the caller's frames mapped.  Provisional: the buffer-size sweep gives
- * the crossover (docs/gate-abi.md).
+ * the crossover (docs/gate-abi.md).  window_copy_max is this, except
+ * while the benchmarks compare the two methods (bench_set()).
  */
 #define PTR_COPY_MAX 4096u
+extern u64 window_copy_max;
 
 struct window_param {
 	u64 caller;   /* the caller's address */

@@ -5,7 +5,9 @@
  * this driver runs; anyone else touching them gets #GP.
  *   +0 write(buf, n)      buf_in: send n bytes, return n
  *   +1 echo(buf, n)       buf_inout: send each byte in loopback mode and
- *                         read it back into buf; return bytes echoed
+ *                         read it back into buf; return bytes echoed, or
+ *                         -E_NOSYS if not even the first byte came back
+ *                         (an emulated UART without loopback: Bochs)
  */
 #include "slotgate/driver.h"
 
@@ -19,7 +21,7 @@
 #define LSR_DATA 0x01
 #define LSR_THR_EMPTY 0x20
 #define MCR_LOOPBACK 0x10
-#define SPIN_LIMIT 100000
+#define SPIN_LIMIT 1000000 /* well inside the gate watchdog */
 
 static inline void outb(unsigned short port, unsigned char v)
 {
@@ -71,7 +73,7 @@ static long echo_gate(u64_t p, u64_t n, u64_t c, u64_t d, u64_t e, u64_t f)
 		s[i] = inb(COM2 + RBR);
 	}
 	outb(COM2 + MCR, mcr);
-	return (long)i;
+	return i == 0 && n ? -E_NOSYS : (long)i;
 }
 
 long driver_init(u64_t base)

@@ -28,6 +28,11 @@ KTEST(uart_output_through_driver)
 	i64 code = -1;
 	KT_EXPECT(driver_find("uart") != NULL);
 	KT_EXPECT_EQ(run_gtest(GTEST_UART_PRINT, &code, NULL), 0);
+	if (code == -E_NOSYS) {
+		/* The line was written; nothing can read it back here. */
+		ktest_skip("this emulator's COM2 has no loopback (Bochs)");
+		return;
+	}
 	KT_EXPECT_EQ(code, 8); /* 8 bytes written and read back in loopback */
 }
 

@@ -19,6 +19,7 @@ enum sys_number {
 	SYS_GATE_RETURN = 6,  /* (result): leave the gate the driver runs in */
 	SYS_COUNTERS = 7,     /* (struct sys_counters *): this CPU's counters */
 	SYS_HEAP_GROW = 8,    /* (pages): drivers only; address of the new pages */
+	SYS_BENCH_SET = 9,    /* (knob, value): the bench program's knobs */
 	SYS_COUNT
 };
 

@@ -17,7 +17,8 @@ enum gtest_action {
 				  counter deltas packed (see test_gates.c) */
 	GTEST_MEET,            /* exit with null.meet(param) */
 	GTEST_UART_PRINT,      /* print a line through the UART driver; exit
-				  with what its loopback echo gave back right */
+				  with what its loopback echo gave back right,
+				  -E_NOSYS when the UART has no loopback */
 	GTEST_UART_PORT,       /* touch COM2's ports itself: must be killed */
 };
 

@@ -1,10 +1,17 @@
 /* kstring.c - memcpy and friends for the freestanding kernel. */
 #include "kstring.h"
 
+/* Whole quadwords with REP MOVSQ/STOSQ, the rest bytewise: the same
+ * speed as REP MOVSB on CPUs with fast strings, and 8x fewer iterations
+ * where an emulator counts each one (icount), so copy costs are not
+ * inflated against everything else. */
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
-	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n)::"memory");
-	return dst;
+	void *ret = dst;
+	size_t q = n / 8, b = n % 8;
+	__asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(q)::"memory");
+	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(b)::"memory");
+	return ret;
 }
 
 void *memmove(void *dst, const void *src, size_t n)
@@ -24,7 +31,10 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	void *ret = dst;
-	__asm__ volatile("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
+	u64 v = 0x0101010101010101ull * (u8)c;
+	size_t q = n / 8, b = n % 8;
+	__asm__ volatile("rep stosq" : "+D"(dst), "+c"(q) : "a"(v) : "memory");
+	__asm__ volatile("rep stosb" : "+D"(dst), "+c"(b) : "a"(v) : "memory");
 	return ret;
 }
 

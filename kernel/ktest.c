@@ -29,7 +29,8 @@ void ktest_skip(const char *reason) { skip_reason = reason; }
  * tables for its lifetime; a view that goes frees them all). */
 static u64 frames_in_use(void)
 {
-	return pmm_allocated() - heap_cached_frames() - vm_tables_in_use();
+	return pmm_allocated() - heap_cached_frames() - vm_tables_in_use() -
+	       drivers_kept_pages();
 }
 
 struct counts {

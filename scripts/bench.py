@@ -110,6 +110,7 @@ def print_table(accel, accel_line, env, rows):
     print(f"   {'mechanism':<14}{'median':>9}{'p10':>8}{'p90':>8}{'min':>8}"
           f"  {'unit':<13}{'ns':>7}{'/syscall':>9}   kernel work per round trip")
     sweep = [r for r in rows if r.get("bench") == "working-set"]
+    buffers = [r for r in rows if str(r.get("bench", "")).startswith("buf_in")]
     rows = [r for r in rows if r.get("bench", "roundtrip") == "roundtrip"]
     for r in rows:
         if r["mechanism"] == "timer":
@@ -124,6 +125,21 @@ def print_table(accel, accel_line, env, rows):
               f"n={timer['n']} samples per row, first sample reported apart)")
     if sweep:
         print_sweep(sweep, unit)
+    if buffers:
+        print_buffers(buffers, unit)
+
+
+def print_buffers(buffers, unit):
+    """buf_in round trips by size: the caller's pages mapped, or copied."""
+    cell = {(r["bench"], r["param"]): r["median"] for r in buffers}
+    sizes = sorted({r["param"] for r in buffers})
+    mech = buffers[0]["mechanism"]
+    print(f"   buf_in into echo ({mech}), median {unit}:")
+    print(f"   {'bytes':>10}{'mapped':>12}{'copied':>12}")
+    for n in sizes:
+        m = cell.get(("buf_in-map", n), "-")
+        c = cell.get(("buf_in-copy", n), "-")
+        print(f"   {n:>10}{m:>12}{c:>12}")
 
 
 def print_sweep(sweep, unit):

@@ -129,7 +129,18 @@ void drivers_release_thread(unsigned tid)
 				pmm_free(pa);
 		}
 		d->stack_cursor[tid] = 0;
+		window_release_thread(c, &d->view, driver_window_base(d, tid, 0),
+				      GATE_MAX_DEPTH);
 	}
+}
+
+u64 drivers_kept_pages(void)
+{
+	u64 n = 0;
+	for (unsigned s = FIRST_DRIVER_SLOT; s <= LAST_DRIVER_SLOT; s++)
+		if (slots_in_use[s])
+			n += slots_in_use[s]->view.kept_pages;
+	return n;
 }
 
 i64 driver_heap_grow(struct driver *d, u64 pages)

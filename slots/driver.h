@@ -29,7 +29,10 @@
 
 #include "thread.h"
 #include "types.h"
+#include "gate.h"
+#include "memlayout.h"
 #include "view.h"
+#include "window.h"
 
 #define DRIVER_NAME_MAX 16
 #define DRIVER_IMAGE_SPAN (1ull << 32) /* selector +0 */
@@ -86,6 +89,17 @@ struct driver *driver_find(const char *name);
 /* Stack top for thread @tid entering @d, mapping the stack on first use;
  * 0 when out of memory. */
 u64 driver_stack(struct driver *d, unsigned tid);
+/* Thread @tid's window at nesting depth @depth in @d (selector +3 on). */
+static inline u64 driver_window_base(const struct driver *d, unsigned tid,
+				     unsigned depth)
+{
+	return slot_base(d->slot) + WINDOW_FIRST_SELECTOR * SELECTOR_SIZE +
+	       (tid * GATE_MAX_DEPTH + depth) * WINDOW_SPAN;
+}
+
+/* Pages all drivers keep mapped for reuse (copy areas): not leaks. */
+u64 drivers_kept_pages(void);
+
 /* SYS_HEAP_GROW from @d: map @pages more zeroed pages at the heap's end;
  * the address of the first, or -E_RANGE / -E_NOMEM (nothing mapped). */
 i64 driver_heap_grow(struct driver *d, u64 pages);

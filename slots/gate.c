@@ -66,13 +66,6 @@ void gate_unregister_all(struct driver *d)
 			gates[i] = (struct gate){0};
 }
 
-/* The window for @t's call at depth @depth into @d (driver.h layout). */
-static u64 window_base(const struct driver *d, unsigned tid, unsigned depth)
-{
-	return slot_base(d->slot) + WINDOW_FIRST_SELECTOR * SELECTOR_SIZE +
-	       (tid * GATE_MAX_DEPTH + depth) * WINDOW_SPAN;
-}
-
 /* Run the driver: SYSRET into it, and come back here when it leaves
  * through the return gate, a fault or the watchdog (f->result set). */
 static void run_driver(struct cpu *cpu, struct gate_frame *f, u64 rsp,
@@ -106,7 +99,7 @@ static i64 enter(struct cpu *cpu, struct driver *d, u64 handler,
 		int err = window_open(&cpu->slots, &win, cls, args, caller_view,
 				      caller_view ? caller_view->tables : kernel_pml4,
 				      d->trusted && caller_view ? NULL : &d->view,
-				      window_base(d, t->id, t->gate_depth));
+				      driver_window_base(d, t->id, t->gate_depth));
 		if (err) {
 			kprintf("gate into %s: pointer refused: %s\n", d->name,
 				error_name(err));

@@ -48,6 +48,8 @@ struct view {
 	u16 io_base;    /* I/O ports ring 3 may use while this view is */
 	u16 io_count;   /* shown (the UART driver's), 0 = none */
 	bool always;    /* shown in every context (view_show_always) */
+	u32 kept_pages; /* pages the kernel keeps mapped here for reuse (the
+			   windows' copy areas, window.h): not leaks */
 };
 
 struct pcid_pool {

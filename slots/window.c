@@ -100,9 +100,11 @@ static int validate(struct window *w, const struct ptr_param *pp,
 			     (err = check_pages(w, p, size, pp->access & PTR_WRITE)) != 0))
 			return err;
 	}
+	/* Small enough to copy, and it fits the copy area at its offset. */
+	bool copy = size <= window_copy_max &&
+		    (p & (PAGE_SIZE - 1)) + size <= WINDOW_COPY_PAGES * PAGE_SIZE;
 	*out = (struct window_param){.caller = p, .size = size,
-				     .access = pp->access,
-				     .copy = size <= window_copy_max};
+				     .access = pp->access, .copy = copy};
 	return 0;
 }
 
@@ -125,7 +127,7 @@ static int map_page(struct window *w, struct window_param *p, struct view *targe
 		    u64 i)
 {
 	u64 va = caller_page(p, i), lo, hi, pa, frame;
-	bool bounce = partial(p, va, &lo, &hi) || p->copy;
+	bool bounce = partial(p, va, &lo, &hi);
 
 	BUG_ON(translate(w, va, false, &pa) != 0); /* validated */
 	pa = ALIGN_DOWN(pa, PAGE_SIZE);
@@ -161,7 +163,7 @@ static void unmap_param(struct slot_cpu *c, struct window *w,
 {
 	for (u64 i = 0; i < p->pages; i++) {
 		u64 va = caller_page(p, i), lo, hi, frame;
-		bool bounce = partial(p, va, &lo, &hi) || p->copy;
+		bool bounce = partial(p, va, &lo, &hi);
 		BUG_ON(view_unmap(c, target, ALIGN_DOWN(p->window, PAGE_SIZE) +
 					       i * PAGE_SIZE, &frame) != 0);
 		mapped_now--;
@@ -181,6 +183,89 @@ static void unmap_param(struct slot_cpu *c, struct window *w,
 		pmm_free(frame);
 	}
 	p->pages = 0;
+}
+
+static u64 copy_area(u64 base, unsigned k)
+{
+	return base + (k + 1) * WINDOW_PARAM_SPAN - WINDOW_COPY_PAGES * PAGE_SIZE;
+}
+
+/* The copy area's pages, mapped once and kept (view.kept_pages). */
+static int ensure_copy_area(struct view *target, u64 area)
+{
+	struct vm_mapping m;
+	for (u64 i = 0; i < WINDOW_COPY_PAGES; i++) {
+		u64 va = area + i * PAGE_SIZE, frame;
+		if (vm_query(target->tables, va, &m))
+			continue;
+		if (!(frame = pmm_alloc()))
+			return -E_NOMEM;
+		if (view_map(target, va, frame, VM_USER | VM_WRITE | VM_NX) != 0) {
+			pmm_free(frame);
+			return -E_NOMEM;
+		}
+		target->kept_pages++;
+	}
+	return 0;
+}
+
+enum copy_dir { TO_DRIVER, TO_CALLER, ZERO };
+
+/* Move @p's bytes between the caller and the copy area page by page,
+ * through the direct map; or zero the area's used bytes. */
+static void copy_bytes(const struct window *w, const struct window_param *p,
+		       struct view *target, enum copy_dir dir)
+{
+	for (u64 done = 0; done < p->size;) {
+		u64 cva = p->caller + done, dva = p->window + done, pa, m;
+		u64 n = MIN(p->size - done, MIN(PAGE_SIZE - (cva & (PAGE_SIZE - 1)),
+					       PAGE_SIZE - (dva & (PAGE_SIZE - 1))));
+		struct vm_mapping dm;
+		BUG_ON(!vm_query(target->tables, dva, &dm));
+		u8 *area = phys_to_virt(dm.pa);
+		if (dir == ZERO) {
+			memset(area, 0, n);
+		} else {
+			BUG_ON(translate(w, cva, dir == TO_CALLER, &pa) != 0);
+			m = (u64)phys_to_virt(pa);
+			if (dir == TO_DRIVER)
+				memcpy(area, (const void *)m, n);
+			else
+				memcpy((void *)m, area, n);
+		}
+		done += n;
+	}
+}
+
+void window_release_thread(struct slot_cpu *c, struct view *target, u64 first_base,
+			   unsigned depths)
+{
+	for (unsigned d = 0; d < depths; d++) {
+		for (unsigned k = 0; k < PTR_MAX_PARAMS; k++) {
+			u64 area = copy_area(first_base + d * WINDOW_SPAN, k);
+			for (u64 i = 0; i < WINDOW_COPY_PAGES; i++) {
+				u64 frame;
+				if (view_unmap(c, target, area + i * PAGE_SIZE, &frame) == 0) {
+					pmm_free(frame);
+					target->kept_pages--;
+				}
+			}
+		}
+	}
+}
+
+/* A small parameter: copied through the copy area of window @k. */
+static int open_copy(struct window *w, struct window_param *p,
+		     struct view *target, u64 base, unsigned k)
+{
+	u64 area = copy_area(base, k);
+	int err = ensure_copy_area(target, area);
+	if (err)
+		return err;
+	p->window = area + (p->caller & (PAGE_SIZE - 1));
+	if (p->access & PTR_READ)
+		copy_bytes(w, p, target, TO_DRIVER);
+	return 0;
 }
 
 int window_open(struct slot_cpu *c, struct window *w,
@@ -203,6 +288,14 @@ int window_open(struct slot_cpu *c, struct window *w,
 			args[cls->params[k].reg] = 0;
 			continue;
 		}
+		if (p->copy) {
+			if (open_copy(w, p, target, base, k) != 0) {
+				window_close(c, w, target, false);
+				return -E_NOMEM;
+			}
+			args[cls->params[k].reg] = p->window;
+			continue;
+		}
 		p->window = base + k * WINDOW_PARAM_SPAN + (p->caller & (PAGE_SIZE - 1));
 		u64 n = (ALIGN_UP(p->caller + p->size, PAGE_SIZE) -
 			 ALIGN_DOWN(p->caller, PAGE_SIZE)) / PAGE_SIZE;
@@ -220,7 +313,17 @@ int window_open(struct slot_cpu *c, struct window *w,
 void window_close(struct slot_cpu *c, struct window *w, struct view *target,
 		  bool copy_back)
 {
-	for (unsigned k = 0; k < w->count; k++)
-		unmap_param(c, w, &w->params[k], target, copy_back);
+	for (unsigned k = 0; k < w->count; k++) {
+		struct window_param *p = &w->params[k];
+		if (!p->copy) {
+			unmap_param(c, w, p, target, copy_back);
+			continue;
+		}
+		if (!p->window)
+			continue; /* never opened */
+		if (copy_back && (p->access & PTR_WRITE))
+			copy_bytes(w, p, target, TO_CALLER);
+		copy_bytes(w, p, target, ZERO); /* nothing stays for later calls */
+	}
 	w->count = 0;
 }

@@ -16,7 +16,9 @@
  * mapped; a fresh bounce page holding just the covered bytes is mapped in
  * its place, and for outputs exactly those bytes are copied back.  Buffers
  * up to PTR_COPY_MAX bytes are bounced whole (copying beats mapping
- * there).  Inputs are mapped read-only.
+ * there): those go through a small copy area at the end of each window,
+ * which stays mapped from call to call (no map, unmap or invalidation),
+ * and is zeroed again after every call.  Inputs are mapped read-only.
  *
  * While mapped, the caller's frames are pinned: the caller's view counts
  * them (view.pins) and refuses to unmap anything until they are released.
@@ -36,13 +38,23 @@ struct slot_cpu;
 #define WINDOW_PARAM_SPAN (PTR_BUF_MAX + (4ull << 20))
 #define WINDOW_SPAN (PTR_MAX_PARAMS * WINDOW_PARAM_SPAN)
 /*
- * Buffers up to this size are copied into bounce pages instead of having
- * the caller's frames mapped.  Provisional: the buffer-size sweep gives
- * the crossover (docs/gate-abi.md).  window_copy_max is this, except
- * while the benchmarks compare the two methods (bench_set()).
+ * Buffers up to this size are copied through the copy area instead of
+ * having the caller's frames mapped.  From the buffer-size sweep under
+ * icount (make bench, docs/results.md): a page-aligned buf_in round trip
+ * costs, copied / mapped, 2454 / 2556 instructions at 3 KiB but
+ * 2710 / 1525 at 4 KiB and 4324 / 2235 at 8 KiB: below a page a mapping
+ * needs a bounce page anyway, from a whole page on mapping wins.
+ * window_copy_max is this, except while the benchmarks compare the two
+ * methods (bench_set()).
  */
-#define PTR_COPY_MAX 4096u
+#define PTR_COPY_MAX 4095u
 extern u64 window_copy_max;
+/* The copy area: the last pages of each parameter's window. */
+#define WINDOW_COPY_PAGES 2 /* PTR_COPY_MAX bytes at any page offset */
+
+/* Unmap and free thread @tid's copy areas in @target (thread ended). */
+void window_release_thread(struct slot_cpu *c, struct view *target, u64 first_base,
+			   unsigned depths);
 
 struct window_param {
 	u64 caller;   /* the caller's address */

@@ -90,6 +90,17 @@ long main(u64_t arg)
 		return echo(ECHO_BESIDE, (u64_t)p, 16, 0);
 	}
 	case PT_WINDOW_UNMAPPED: {
+		/* 64 KiB: mapped, not copied; gone after the call. */
+		long where = echo(ECHO_WHERE, (u64_t)buf, 65536, 0);
+		if (where < 0)
+			return where;
+		return echo(ECHO_PEEK, (u64_t)where, 0, 0);
+	}
+	case PT_COPY_AREA_ZEROED: {
+		/* 64 bytes: copied through the copy area, which stays mapped
+		 * but holds nothing of ours after the call. */
+		for (int i = 0; i < 64; i++)
+			buf[i] = 0x77;
 		long where = echo(ECHO_WHERE, (u64_t)buf, 64, 0);
 		if (where < 0)
 			return where;

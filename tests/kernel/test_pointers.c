@@ -61,6 +61,9 @@ KTEST(ptr_partial_page_neighbours_invisible)
 KTEST(ptr_window_unmapped_after_return)
 {
 	KT_EXPECT_EQ(ptest(PT_WINDOW_UNMAPPED, 0), -E_DRIVER_FAULT);
+	/* A small buffer went through the copy area: still mapped, but the
+	 * caller's bytes (0x77) were wiped when the call ended. */
+	KT_EXPECT_EQ(ptest(PT_COPY_AREA_ZEROED, 0), 0);
 }
 
 KTEST(ptr_nested_buffer_passed_on)

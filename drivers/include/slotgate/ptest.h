@@ -14,7 +14,8 @@ enum ptest_action {
 	PT_TWO_BUFFERS,     /* exit with echo.two("abc", {1,2,3}, 3) */
 	PT_PARTIAL_PAGE,    /* echo.beside() on a buffer between 0xaa bytes:
 			       exit with what the driver saw */
-	PT_WINDOW_UNMAPPED, /* echo.where(), then echo.peek(that address) */
+	PT_WINDOW_UNMAPPED, /* echo.where(64 KiB), then echo.peek(there) */
+	PT_COPY_AREA_ZEROED,/* echo.where(64 B), then echo.peek(there) */
 	PT_BAD,             /* bad pointer number param: exit with the error */
 	PT_NESTED,          /* nest.sum_via_echo(param bytes) == own sum ? 0 : 1 */
 	PT_HANDLE_BUF,      /* echo.read_into(7, 100 bytes): 0 if all 7 */

@@ -100,11 +100,13 @@ static int validate(struct window *w, const struct ptr_param *pp,
 			     (err = check_pages(w, p, size, pp->access & PTR_WRITE)) != 0))
 			return err;
 	}
-	/* Small enough to copy, and it fits the copy area at its offset. */
-	bool copy = size <= window_copy_max &&
-		    (p & (PAGE_SIZE - 1)) + size <= WINDOW_COPY_PAGES * PAGE_SIZE;
+	/* Small enough to copy: through the copy area if it fits there at
+	 * its offset, else into bounce pages. */
+	bool small = size <= window_copy_max;
+	bool fits = (p & (PAGE_SIZE - 1)) + size <= WINDOW_COPY_PAGES * PAGE_SIZE;
 	*out = (struct window_param){.caller = p, .size = size,
-				     .access = pp->access, .copy = copy};
+				     .access = pp->access, .copy = small && fits,
+				     .bounce_all = small && !fits};
 	return 0;
 }
 
@@ -127,7 +129,7 @@ static int map_page(struct window *w, struct window_param *p, struct view *targe
 		    u64 i)
 {
 	u64 va = caller_page(p, i), lo, hi, pa, frame;
-	bool bounce = partial(p, va, &lo, &hi);
+	bool bounce = partial(p, va, &lo, &hi) || p->bounce_all;
 
 	BUG_ON(translate(w, va, false, &pa) != 0); /* validated */
 	pa = ALIGN_DOWN(pa, PAGE_SIZE);
@@ -163,7 +165,7 @@ static void unmap_param(struct slot_cpu *c, struct window *w,
 {
 	for (u64 i = 0; i < p->pages; i++) {
 		u64 va = caller_page(p, i), lo, hi, frame;
-		bool bounce = partial(p, va, &lo, &hi);
+		bool bounce = partial(p, va, &lo, &hi) || p->bounce_all;
 		BUG_ON(view_unmap(c, target, ALIGN_DOWN(p->window, PAGE_SIZE) +
 					       i * PAGE_SIZE, &frame) != 0);
 		mapped_now--;

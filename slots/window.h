@@ -41,9 +41,9 @@ struct slot_cpu;
  * Buffers up to this size are copied through the copy area instead of
  * having the caller's frames mapped.  From the buffer-size sweep under
  * icount (make bench, docs/results.md): a page-aligned buf_in round trip
- * costs, copied / mapped, 2454 / 2556 instructions at 3 KiB but
- * 2710 / 1525 at 4 KiB and 4324 / 2235 at 8 KiB: below a page a mapping
- * needs a bounce page anyway, from a whole page on mapping wins.
+ * costs, copied / mapped, 2458 / 2573 instructions at 3 KiB but
+ * 2714 / 1561 at 4 KiB and 31395 / 12866 at 64 KiB: below a page a
+ * mapping needs a bounce page anyway, from a whole page on mapping wins.
  * window_copy_max is this, except while the benchmarks compare the two
  * methods (bench_set()).
  */
@@ -62,7 +62,10 @@ struct window_param {
 	u64 window;   /* the driver's address for it */
 	u64 pages;    /* window pages mapped */
 	u8 access;    /* enum ptr_access */
-	bool copy;    /* every page is a bounce page */
+	bool copy;    /* through the copy area */
+	bool bounce_all; /* copied too, but too big for the copy area: every
+			    page a bounce page (only when the benchmarks
+			    raise window_copy_max) */
 };
 
 struct window {

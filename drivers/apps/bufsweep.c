@@ -2,8 +2,8 @@
  * bufsweep.c - the buffer-size sweep for buf_in: one gate round trip into
  * echo's take gate (which touches nothing) with a buffer of N bytes,
  * N = 0, 64 B ... 16 MiB with every page mapped from the caller (bounce
- * pages only for a partial head and tail), and for N up to the copy
- * area's two pages also copied through it.  Where they cross justifies
+ * pages only for a partial head and tail), and copied: through the
+ * window's copy area up to its two pages, into bounce pages beyond.  Where they cross justifies
  * PTR_COPY_MAX (slots/window.h).
  */
 #include "slotgate/driver.h"
@@ -42,15 +42,18 @@ long main(u64_t arg)
 	(void)arg;
 	for (u64_t i = 0; i < MAX_BYTES; i += 4096)
 		buf[i] = 1; /* every page present before timing */
-	/* Mapping, from nothing to 16 MiB. */
+	/* From nothing to 16 MiB: mapped, and copied (into bounce pages
+	 * once past the two-page copy area). */
 	for (u64_t n = 0; n <= MAX_BYTES; n = n ? n * 4 : 64) {
 		u64_t count = n >= (1u << 20) ? 5 : 21;
 		if (syscall6(SYS_BENCH_SET, 1, 0, 0, 0, 0, 0) || run("buf_in-map", n, count))
 			return 1;
+		if (syscall6(SYS_BENCH_SET, 1, MAX_BYTES, 0, 0, 0, 0) ||
+		    run("buf_in-copy", n, count))
+			return 4;
 	}
-	/* Copying through the copy area (at most 2 pages), beside mapping,
-	 * where they cross. */
-	static const u64_t near[] = {64, 256, 1024, 2048, 3072, 4096, 6144, 8192};
+	/* Near the crossover, finer. */
+	static const u64_t near[] = {2048, 3072, 6144, 8192};
 	for (u64_t i = 0; i < sizeof(near) / sizeof(near[0]); i++) {
 		if (syscall6(SYS_BENCH_SET, 1, MAX_BYTES, 0, 0, 0, 0) ||
 		    run("buf_in-copy", near[i], 21))

@@ -7,6 +7,7 @@
 #include "errno.h"
 #include "kernel.h"
 #include "kstring.h"
+#include "load.h"
 #include "memlayout.h"
 #include "percpu.h"
 #include "pmm.h"
@@ -14,35 +15,6 @@
 #include "vm.h"
 
 extern void user_enter(u64 rip, u64 rsp, u64 arg);
-
-static u64 segment_flags(u32 elf_flags)
-{
-	u64 f = VM_USER;
-	if (elf_flags & ELF_SEG_W)
-		f |= VM_WRITE;
-	if (!(elf_flags & ELF_SEG_X))
-		f |= VM_NX;
-	return f;
-}
-
-/* Map one page of a segment: a fresh frame holding the file bytes that
- * fall in it (the rest stays zero, as memsz > filesz requires). */
-static int load_page(struct view *v, const u8 *image, const struct elf_segment *s,
-		     u64 page)
-{
-	u64 frame = pmm_alloc();
-	if (!frame)
-		return -E_NOMEM;
-	u64 file_lo = s->vaddr, file_hi = s->vaddr + s->filesz;
-	u64 lo = MAX(page, file_lo), hi = MIN(page + PAGE_SIZE, file_hi);
-	if (lo < hi)
-		memcpy((u8 *)phys_to_virt(frame) + (lo - page),
-		       image + s->offset + (lo - s->vaddr), hi - lo);
-	int err = view_map(v, page, frame, segment_flags(s->flags));
-	if (err)
-		pmm_free(frame);
-	return err;
-}
 
 static int load_image(struct view *v, const void *image, size_t size, u64 *entry)
 {
@@ -54,13 +26,8 @@ static int load_image(struct view *v, const void *image, size_t size, u64 *entry
 		kprintf("user: bad image: %s\n", elf_error_name(err));
 		return -E_NOEXEC;
 	}
-	for (size_t i = 0; i < elf.segment_count; i++) {
-		const struct elf_segment *s = &elf.segments[i];
-		u64 end = ALIGN_UP(s->vaddr + s->memsz, PAGE_SIZE);
-		for (u64 p = ALIGN_DOWN(s->vaddr, PAGE_SIZE); p < end; p += PAGE_SIZE)
-			if ((err = load_page(v, image, s, p)) != 0)
-				return err;
-	}
+	if ((err = load_segments(v, image, &elf, 0)) != 0)
+		return err;
 	for (u64 i = 1; i <= APP_STACK_PAGES; i++) {
 		u64 frame = pmm_alloc();
 		if (!frame)

@@ -8,6 +8,7 @@
 #include "heap.h"
 #include "kernel.h"
 #include "kstring.h"
+#include "load.h"
 #include "memlayout.h"
 #include "percpu.h"
 #include "pmm.h"
@@ -24,33 +25,6 @@ static unsigned slot_alloc(struct driver *d)
 		}
 	}
 	return 0;
-}
-
-static u64 segment_flags(u32 elf_flags)
-{
-	u64 f = VM_USER;
-	if (elf_flags & ELF_SEG_W)
-		f |= VM_WRITE;
-	if (!(elf_flags & ELF_SEG_X))
-		f |= VM_NX;
-	return f;
-}
-
-/* One page of a segment: a fresh frame with the file bytes that fall in it. */
-static int load_page(struct driver *d, const struct elf_segment *s, u64 page)
-{
-	u64 frame = pmm_alloc();
-	if (!frame)
-		return -E_NOMEM;
-	u64 lo = MAX(page, s->vaddr), hi = MIN(page + PAGE_SIZE, s->vaddr + s->filesz);
-	if (lo < hi)
-		memcpy((u8 *)phys_to_virt(frame) + (lo - page),
-		       (const u8 *)d->image + s->offset + (lo - s->vaddr), hi - lo);
-	int err = view_map(&d->view, slot_base(d->slot) + page, frame,
-			   segment_flags(s->flags));
-	if (err)
-		pmm_free(frame);
-	return err;
 }
 
 /* elf_relocate() callback: store through the direct map, byte by byte
@@ -77,13 +51,8 @@ static int load_image(struct driver *d)
 		kprintf("driver %s: bad image: %s\n", d->name, elf_error_name(err));
 		return -E_NOEXEC;
 	}
-	for (size_t i = 0; i < elf.segment_count; i++) {
-		const struct elf_segment *s = &elf.segments[i];
-		u64 end = ALIGN_UP(s->vaddr + s->memsz, PAGE_SIZE);
-		for (u64 p = ALIGN_DOWN(s->vaddr, PAGE_SIZE); p < end; p += PAGE_SIZE)
-			if ((err = load_page(d, s, p)) != 0)
-				return err;
-	}
+	if ((err = load_segments(&d->view, d->image, &elf, slot_base(d->slot))) != 0)
+		return err;
 	elf_relocate(d->image, &rel, slot_base(d->slot), write_reloc, d);
 	d->entry = slot_base(d->slot) + elf.entry;
 	memset(d->stack_cursor, 0, sizeof(d->stack_cursor));

@@ -1,0 +1,23 @@
+/*
+ * load.h - copying a checked ELF image's segments into a view.
+ *
+ * Shared by applications (user.c, image at its link address) and drivers
+ * (slots/driver.c, image relocated to its slot's base).  Each page gets a
+ * fresh frame holding the file bytes that fall in it, zeros elsewhere, and
+ * the rights its segment asks for (user; writable if W; NX unless X).
+ */
+#ifndef SLOTGATE_LOAD_H
+#define SLOTGATE_LOAD_H
+
+#include "elf.h"
+#include "types.h"
+
+struct view;
+
+/* Map every page of @elf's segments at @base + vaddr in @v: 0 or
+ * -E_NOMEM / a vm error; pages already mapped stay (the view's teardown
+ * frees them). */
+int load_segments(struct view *v, const void *image, const struct elf_image *elf,
+		  u64 base);
+
+#endif

@@ -13,6 +13,7 @@
 #define ECHO_GATES 96    /* drivers/echo: one gate per pointer class */
 #define UART_GATES 112   /* drivers/uart: COM2 at ring 3 */
 #define ECHOT_GATES 128  /* drivers/echo again, loaded trusted */
+#define NULLT_GATES 144  /* drivers/null again, loaded trusted (bench) */
 
 enum null_gate { NULL_ADD, NULL_TOUCH, NULL_PEEK, NULL_PAGE, NULL_KERNEL_ONLY, NULL_MEET };
 enum nest_gate { NEST_DOWN, NEST_KERNEL_ONLY, NEST_PEEK, NEST_SUM_VIA_ECHO };

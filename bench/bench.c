@@ -3,6 +3,7 @@
 #include "bootinfo.h"
 #include "console.h"
 #include "cpu.h"
+#include "flush.h"
 #include "errno.h"
 #include "heap.h"
 #include "kstring.h"
@@ -39,6 +40,8 @@ static void print_row(const char *name, u64 param, u64 cold,
 	if (strcmp(name, "gate") == 0 || strcmp(name, "ws") == 0 ||
 	    strncmp(name, "buf_in", 6) == 0)
 		ksnprintf(mech, sizeof(mech), "slot-%s", FLUSH_NAME);
+	else if (strcmp(name, "cr3") == 0 && flush_uses_pcid())
+		ksnprintf(mech, sizeof(mech), "cr3-pcid");
 	else
 		ksnprintf(mech, sizeof(mech), "%s", name);
 	if (strcmp(name, "ws") == 0)

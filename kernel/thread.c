@@ -90,7 +90,11 @@ static void switch_to(struct cpu *cpu, struct thread *next)
 		prev->state = THREAD_READY;
 	next->state = THREAD_RUNNING;
 	cpu->thread = next;
+	if (prev->cr3) /* it ran on a CR3-mode driver's own PML4 */
+		slot_cpu_reload(&cpu->slots);
 	view_switch(&cpu->slots, next->view);
+	if (next->cr3)
+		tlb_write_cr3(&cpu->slots.counters, next->cr3);
 	cpu_set_kernel_stack(cpu, next->kstack_top);
 	cpu->counters.thread_switches++;
 	thread_switch(&prev->saved_rsp, next->saved_rsp);

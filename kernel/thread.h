@@ -37,6 +37,8 @@ struct thread {
 	struct gate_frame *gate_top;  /* innermost gate, NULL outside drivers */
 	unsigned gate_depth;
 	struct user_run *user;        /* the application it runs, if any */
+	u64 cr3;                      /* inside a CR3-mode driver: its CR3;
+					 0 = this CPU's PML4 (slot.h) */
 	void (*fn)(void *);
 	void *arg;
 	struct thread *next;          /* run queue */

@@ -7,6 +7,7 @@
 #include "gate.h"
 #include "heap.h"
 #include "kernel.h"
+#include "kpt.h"
 #include "kstring.h"
 #include "load.h"
 #include "memlayout.h"
@@ -141,7 +142,7 @@ i64 driver_heap_grow(struct driver *d, u64 pages)
 static void free_view(struct driver *d)
 {
 	struct slot_cpu *c = &this_cpu()->slots;
-	if (d->trusted)
+	if (d->mode == DRIVER_TRUSTED)
 		view_hide_always(c, &d->view);
 	view_destroy(c, &d->view, pmm_free);
 }
@@ -155,8 +156,11 @@ static int start(struct driver *d)
 	d->view.io_base = d->io_base;
 	d->view.io_count = d->io_count;
 	err = load_image(d);
-	if (!err && d->trusted)
+	if (!err && d->mode == DRIVER_TRUSTED)
 		view_show_always(&this_cpu()->slots, &d->view);
+	if (!err && d->mode == DRIVER_CR3) /* a whole address space of its own */
+		memcpy(d->view.tables + KERNEL_FIRST_PML4, kernel_pml4 + KERNEL_FIRST_PML4,
+		       256 * sizeof(u64));
 	if (!err)
 		err = (int)gate_run_init(d);
 	if (err)
@@ -177,7 +181,7 @@ int driver_load(const char *name, const void *image, size_t size,
 	d->gate_base = opt->gate_base;
 	d->io_base = opt->io_base;
 	d->io_count = opt->io_count;
-	d->trusted = opt->trusted;
+	d->mode = opt->mode;
 	d->slot = slot_alloc(d);
 	int err = d->slot ? start(d) : -E_NOSLOT;
 	if (err) {
@@ -191,7 +195,7 @@ int driver_load(const char *name, const void *image, size_t size,
 	kprintf("driver %s: slot %u at 0x%lx, gates from %lu, policy %s, ports %u%s\n",
 		d->name, d->slot, slot_base(d->slot), d->gate_base,
 		d->policy == DRIVER_RESTART ? "restart" : "refuse", d->io_count,
-		d->trusted ? ", trusted" : "");
+		d->mode == DRIVER_TRUSTED ? ", trusted" : d->mode == DRIVER_CR3 ? ", cr3" : "");
 	*out = d;
 	return 0;
 }
@@ -292,12 +296,12 @@ static bool parse_module_line(const char *line, char *name,
 	return is_driver;
 }
 
-/* Is @name in the kernel command line's trusted=A,B,C list? */
-static bool trusted_on_cmdline(const char *name)
+/* Is @name in the kernel command line's KEY=A,B,C list? */
+static bool on_cmdline(const char *key, const char *name)
 {
 	char list[128];
 	size_t n = strlen(name);
-	if (!cmdline_get("trusted", list, sizeof(list)))
+	if (!cmdline_get(key, list, sizeof(list)))
 		return false;
 	for (const char *p = list; *p;) {
 		if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
@@ -319,7 +323,9 @@ void drivers_load_modules(void)
 		struct driver *d;
 		if (!parse_module_line(m->cmdline, name, &opt))
 			continue;
-		opt.trusted = trusted_on_cmdline(name);
+		opt.mode = on_cmdline("trusted", name) ? DRIVER_TRUSTED
+			 : on_cmdline("cr3", name)   ? DRIVER_CR3
+						     : DRIVER_SLOT;
 		driver_load(name, phys_to_virt(m->start), m->end - m->start, &opt, &d);
 	}
 }

@@ -20,6 +20,12 @@
  * kernel pages).  The driver still runs at ring 3, but nothing isolates
  * it from its callers.
  *
+ * CR3 mode (cr3=NAME on the command line), the baseline the gate is
+ * measured against: the same image, but a call switches to the driver's
+ * own address space by loading CR3 with its PML4 (its slot plus the
+ * kernel half), with its PCID where the build uses PCIDs - thread
+ * migration into a separate address space, the classic way.
+ *
  * A driver that faults is marked by its policy: DRIVER_RESTART reloads it
  * from its image (state reset, gates kept) once no thread is inside it;
  * DRIVER_REFUSE leaves it dead, every later call gets -E_DEAD.
@@ -43,6 +49,11 @@
 #define DRIVER_STACK_STRIDE (64ull << 10) /* per thread: stack + guard gap */
 
 enum driver_policy { DRIVER_RESTART, DRIVER_REFUSE };
+enum driver_mode {
+	DRIVER_SLOT,    /* isolated: its slot swapped in by the gate */
+	DRIVER_TRUSTED, /* shown in every view: no slot swap, no flush */
+	DRIVER_CR3,     /* isolated: its own address space, loaded into CR3 */
+};
 
 struct driver {
 	char name[DRIVER_NAME_MAX];
@@ -61,7 +72,7 @@ struct driver {
 	u64 heap_pages;    /* mapped at the start of selector +1 */
 	u16 io_base;       /* I/O ports granted while the driver runs */
 	u16 io_count;
-	bool trusted;      /* shown in every view: no slot swap, no flush */
+	enum driver_mode mode;
 	u64 stack_cursor[THREAD_MAX]; /* where the next entry's stack starts */
 };
 
@@ -74,7 +85,7 @@ struct driver_options {
 	enum driver_policy policy;
 	u64 gate_base;       /* first gate number, handed to driver_init */
 	u16 io_base, io_count; /* I/O ports it may use (0 = none) */
-	bool trusted;        /* kernel command line trusted=NAME,NAME... */
+	enum driver_mode mode; /* kernel command line trusted=A,B cr3=C,D */
 };
 
 int driver_load(const char *name, const void *image, size_t size,

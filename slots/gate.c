@@ -33,7 +33,8 @@ static u8 caller_bit(enum gate_caller kind)
 static struct driver *running_driver(struct cpu *cpu)
 {
 	struct gate_frame *top = cpu->thread->gate_top;
-	if (top && (top->driver->trusted || cpu->slots.current == &top->driver->view))
+	if (top && (top->driver->mode != DRIVER_SLOT ||
+		    cpu->slots.current == &top->driver->view))
 		return top->driver;
 	return NULL;
 }
@@ -64,6 +65,47 @@ void gate_unregister_all(struct driver *d)
 	for (unsigned i = 0; i < GATE_MAX; i++)
 		if (gates[i].driver == d)
 			gates[i] = (struct gate){0};
+}
+
+/*
+ * Make @d's memory reachable on this CPU, the way its mode says: swap its
+ * slot in (the gate), nothing (trusted), or load its own PML4 into CR3
+ * (the baseline).  The thread records a CR3 of its own so that a switch
+ * to another thread and back restores it (thread.c).
+ */
+static void switch_into(struct cpu *cpu, struct driver *d)
+{
+	struct thread *t = cpu->thread;
+	if (d->mode == DRIVER_SLOT && !t->cr3) { /* the common case first */
+		view_switch(&cpu->slots, &d->view);
+		return;
+	}
+	if (d->mode == DRIVER_TRUSTED)
+		return;
+	if (t->cr3) /* leave another CR3-mode driver's address space first */
+		slot_cpu_reload(&cpu->slots);
+	t->cr3 = 0;
+	if (d->mode == DRIVER_SLOT) {
+		view_switch(&cpu->slots, &d->view);
+		return;
+	}
+	t->cr3 = view_own_cr3(&cpu->slots, &d->view);
+	tlb_write_cr3(&cpu->slots.counters, t->cr3);
+}
+
+static void switch_back(struct cpu *cpu, struct gate_frame *f)
+{
+	struct thread *t = cpu->thread;
+	if (!t->cr3 && !f->caller_cr3) { /* the common case first */
+		view_switch(&cpu->slots, f->caller_view);
+		return;
+	}
+	if (t->cr3 && t->cr3 != f->caller_cr3)
+		slot_cpu_reload(&cpu->slots); /* back to this CPU's PML4 */
+	view_switch(&cpu->slots, f->caller_view);
+	if (f->caller_cr3 && t->cr3 != f->caller_cr3)
+		tlb_write_cr3(&cpu->slots.counters, f->caller_cr3);
+	t->cr3 = f->caller_cr3;
 }
 
 /* Run the driver: SYSRET into it, and come back here when it leaves
@@ -98,7 +140,8 @@ static i64 enter(struct cpu *cpu, struct driver *d, u64 handler,
 	if (cls->count) {
 		int err = window_open(&cpu->slots, &win, cls, args, caller_view,
 				      caller_view ? caller_view->tables : kernel_pml4,
-				      d->trusted && caller_view ? NULL : &d->view,
+				      d->mode == DRIVER_TRUSTED && caller_view ? NULL
+									       : &d->view,
 				      driver_window_base(d, t->id, t->gate_depth));
 		if (err) {
 			kprintf("gate into %s: pointer refused: %s\n", d->name,
@@ -128,13 +171,13 @@ static i64 enter(struct cpu *cpu, struct driver *d, u64 handler,
 	t->gate_depth++;
 	d->active++;
 	cpu->counters.gate_calls++;
-	if (!d->trusted) /* a trusted driver is shown in every view already */
-		view_switch(&cpu->slots, &d->view);
+	f.caller_cr3 = t->cr3;
+	switch_into(cpu, d);
 	run_driver(cpu, &f, rsp, handler, args);
 	/* Back through gate_return() or an unwind: f.result is set. */
 	if (cls->count)
 		window_close(&cpu->slots, &win, &d->view, f.returned);
-	view_switch(&cpu->slots, f.caller_view);
+	switch_back(cpu, &f);
 	cpu_set_kernel_stack(cpu, f.saved_kstack_top);
 	t->gate_top = f.prev;
 	t->gate_depth--;

@@ -154,6 +154,30 @@ void view_flush_everywhere(struct slot_cpu *c)
 	}
 }
 
+u64 view_own_cr3(struct slot_cpu *c, struct view *v)
+{
+	u64 cr3 = vm_table_phys(v->tables);
+	if (!flush_uses_pcid())
+		return cr3;
+	enum pcid_grant grant;
+	cr3 |= pcid_of(c, v, &grant);
+	return grant == PCID_KEPT ? cr3 | CR3_NOFLUSH : cr3;
+}
+
+void slot_cpu_reload(struct slot_cpu *c)
+{
+	u64 cr3 = c->pml4_phys;
+	if (flush_uses_pcid() && c->current) {
+		enum pcid_grant grant;
+		cr3 |= pcid_of(c, c->current, &grant);
+		if (grant == PCID_KEPT)
+			cr3 |= CR3_NOFLUSH;
+	} else if (flush_uses_pcid()) {
+		cr3 |= CR3_NOFLUSH; /* PCID 0 holds no lower-half translation */
+	}
+	tlb_write_cr3(&c->counters, cr3);
+}
+
 const char *flush_name(void)
 {
 	static const char *const names[] = {"reload", "invlpg", "pcid", "invpcid"};

@@ -101,6 +101,14 @@ void view_hide_always(struct slot_cpu *c, struct view *v);
 /* Invalidate every non-global translation of every context on @c. */
 void view_flush_everywhere(struct slot_cpu *c);
 
+/* CR3 to run on @v's own PML4 page as a whole address space (the CR3
+ * baseline; the page must hold the kernel half): with the view's PCID
+ * and bit 63 where the build uses PCIDs (a fresh PCID is flushed). */
+u64 view_own_cr3(struct slot_cpu *c, struct view *v);
+/* Load this CPU's PML4 again, with the current view's PCID, keeping the
+ * TLB where PCIDs allow (after running on a view's own PML4). */
+void slot_cpu_reload(struct slot_cpu *c);
+
 /* Provided by the kernel (a no-op on the host): the I/O ports of @from
  * are denied again and those of @to allowed, in CPU @c's TSS bitmap. */
 void view_switch_ports(struct slot_cpu *c, struct view *from, struct view *to);

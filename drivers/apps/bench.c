@@ -7,7 +7,9 @@
  *   gate     a null gate round trip into the null driver in its slot,
  *            under the kernel's flush strategy (reported as slot-FLUSH);
  *   trusted  the same into the same image loaded trusted: shown in every
- *            view, no slot swap, no flush.
+ *            view, no slot swap, no flush;
+ *   cr3      the same into the same image in CR3 mode: its own address
+ *            space, loaded into CR3 (with a PCID in PCID builds: cr3-pcid).
  * Each sample times one round trip; the first one (cold) is kept apart by
  * the kernel.
  */
@@ -110,5 +112,12 @@ long main(u64_t arg)
 	}
 	if (report("trusted"))
 		return 5;
+	for (int i = 0; i < SAMPLES; i++) {
+		u64_t t0 = tsc_begin();
+		gate_call(NULLC_GATES + NULL_ADD, 1, 2, 3, 4, 5, 6);
+		samples[i] = tsc_end() - t0;
+	}
+	if (report("cr3"))
+		return 6;
 	return 0;
 }

@@ -4,6 +4,7 @@
  * nest and hostile drivers (drivers/).  Case names carry the words the
  * gate issue lists (selector0, stale_tlb, fault_pf, ...).
  */
+#include "arch/x86.h"
 #include "bootinfo.h"
 #include "console.h"
 #include "driver.h"
@@ -17,6 +18,7 @@
 #include "percpu.h"
 #include "trap.h"
 #include "user.h"
+#include "vm.h"
 #include "slotgate/gates.h"
 #include "slotgate/gtest.h"
 
@@ -230,4 +232,33 @@ KTEST(gate_pcids_released_with_views)
 	for (int i = 0; i < 20; i++)
 		KT_EXPECT_EQ(gtest(GTEST_CALL, NULL_GATES + NULL_ADD), 21);
 	KT_EXPECT(pcid_owned(c) <= driver_count());
+}
+
+KTEST(gate_cr3_mode_baseline)
+{
+	/* The same null image in CR3 mode: a call loads its own PML4 into
+	 * CR3 instead of swapping a slot; everything else is the gate. */
+	const void *image;
+	size_t size;
+	struct driver *d = NULL;
+	KT_EXPECT(module_find("null", &image, &size));
+	int err = driver_load("nullc", image, size,
+			      &(struct driver_options){.gate_base = 230,
+						       .mode = DRIVER_CR3}, &d);
+	KT_EXPECT_EQ(err, 0);
+	if (err)
+		return;
+	struct slot_counters before = this_cpu()->slots.counters;
+	KT_EXPECT_EQ(kcall(230 + NULL_ADD), 21);
+	struct slot_counters after = this_cpu()->slots.counters;
+	KT_EXPECT_EQ(after.pml4e_writes - before.pml4e_writes, 0); /* no slot swap */
+	KT_EXPECT_EQ(after.cr3_writes - before.cr3_writes, 2);     /* in and out */
+	KT_EXPECT_EQ(read_cr3() & PTE_ADDR, this_cpu()->pml4_phys);
+	/* Isolated all the same: the kernel's pages and a fault. */
+	const u64 kernel[6] = {0xffffffff80100000ull};
+	KT_EXPECT_EQ(gate_call_kernel(230 + NULL_PEEK, kernel), -E_DRIVER_FAULT);
+	KT_EXPECT_EQ(read_cr3() & PTE_ADDR, this_cpu()->pml4_phys);
+	KT_EXPECT_EQ(gtest(GTEST_CALL, 230 + NULL_ADD), 21);
+	KT_EXPECT_EQ(this_cpu()->thread->cr3, 0);
+	driver_unload(d);
 }

@@ -70,6 +70,20 @@ static long report(const char *name)
 			0, 0, 0);
 }
 
+/* Time @body once per sample (the loop's own instructions outside the
+ * timed region), then hand the row in; a failed report ends the program
+ * with @code. */
+#define TIME_ROW(name, code, body)                                             \
+	do {                                                                   \
+		for (int i = 0; i < SAMPLES; i++) {                            \
+			u64_t t0 = tsc_begin();                                \
+			body;                                                  \
+			samples[i] = tsc_end() - t0;                           \
+		}                                                              \
+		if (report(name))                                              \
+			return code;                                           \
+	} while (0)
+
 long main(u64_t arg)
 {
 	unsigned r[4];
@@ -78,46 +92,11 @@ long main(u64_t arg)
 	cpuid_(0x80000001, r);
 	have_rdtscp = (r[3] >> 27) & 1;
 
-	for (int i = 0; i < SAMPLES; i++) {
-		u64_t t0 = tsc_begin();
-		samples[i] = tsc_end() - t0;
-	}
-	if (report("timer"))
-		return 1;
-	for (int i = 0; i < SAMPLES; i++) {
-		u64_t t0 = tsc_begin();
-		plain_call(i);
-		samples[i] = tsc_end() - t0;
-	}
-	if (report("call"))
-		return 2;
-	for (int i = 0; i < SAMPLES; i++) {
-		u64_t t0 = tsc_begin();
-		sys_null();
-		samples[i] = tsc_end() - t0;
-	}
-	if (report("syscall"))
-		return 3;
-	for (int i = 0; i < SAMPLES; i++) {
-		u64_t t0 = tsc_begin();
-		gate_call(NULL_GATES + NULL_ADD, 1, 2, 3, 4, 5, 6);
-		samples[i] = tsc_end() - t0;
-	}
-	if (report("gate"))
-		return 4;
-	for (int i = 0; i < SAMPLES; i++) {
-		u64_t t0 = tsc_begin();
-		gate_call(NULLT_GATES + NULL_ADD, 1, 2, 3, 4, 5, 6);
-		samples[i] = tsc_end() - t0;
-	}
-	if (report("trusted"))
-		return 5;
-	for (int i = 0; i < SAMPLES; i++) {
-		u64_t t0 = tsc_begin();
-		gate_call(NULLC_GATES + NULL_ADD, 1, 2, 3, 4, 5, 6);
-		samples[i] = tsc_end() - t0;
-	}
-	if (report("cr3"))
-		return 6;
+	TIME_ROW("timer", 1, (void)0);
+	TIME_ROW("call", 2, plain_call(i));
+	TIME_ROW("syscall", 3, sys_null());
+	TIME_ROW("gate", 4, gate_call(NULL_GATES + NULL_ADD, 1, 2, 3, 4, 5, 6));
+	TIME_ROW("trusted", 5, gate_call(NULLT_GATES + NULL_ADD, 1, 2, 3, 4, 5, 6));
+	TIME_ROW("cr3", 6, gate_call(NULLC_GATES + NULL_ADD, 1, 2, 3, 4, 5, 6));
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include "errno.h"
 #include "driver.h"
 #include "gate.h"
+#include "ipc.h"
 #include "gdt.h"
 #include "percpu.h"
 #include "user.h"
@@ -83,6 +84,12 @@ i64 syscall_dispatch(struct syscall_frame *f)
 		return gate_return((i64)f->a0);
 	case SYS_COUNTERS:
 		return sys_counters(f->a0);
+	case SYS_IPC_CALL: {
+		const u64 args[6] = {f->a0, f->a1, f->a2, f->a3, f->a4, f->a5};
+		return ipc_call(args);
+	}
+	case SYS_IPC_REPLY_WAIT:
+		return ipc_reply_wait(f, (i64)f->a0);
 	case SYS_BENCH_SET:
 		return bench_set(f->a0, f->a1);
 	case SYS_HEAP_GROW: {

@@ -151,8 +151,11 @@ void thread_main(void (*fn)(void *), void *arg)
 
 void thread_join(struct thread *t)
 {
-	while (t->state != THREAD_DEAD)
-		sti_hlt(); /* the timer preempts us in favour of @t */
+	while (t->state != THREAD_DEAD) {
+		thread_yield(); /* give @t the CPU at once, if it is ready */
+		if (t->state != THREAD_DEAD)
+			sti_hlt(); /* else wait for the timer */
+	}
 	cli();
 	dequeue(t);
 	drivers_release_thread(t->id);

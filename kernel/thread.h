@@ -25,7 +25,9 @@ struct gate_frame;
 struct user_run;
 struct view;
 
-enum thread_state { THREAD_FREE, THREAD_READY, THREAD_RUNNING, THREAD_DEAD };
+enum thread_state {
+	THREAD_FREE, THREAD_READY, THREAD_RUNNING, THREAD_BLOCKED, THREAD_DEAD
+};
 
 struct thread {
 	unsigned id;                  /* 0 .. THREAD_MAX-1; 0 is the boot thread */
@@ -37,8 +39,10 @@ struct thread {
 	struct gate_frame *gate_top;  /* innermost gate, NULL outside drivers */
 	unsigned gate_depth;
 	struct user_run *user;        /* the application it runs, if any */
-	u64 cr3;                      /* inside a CR3-mode driver: its CR3;
-					 0 = this CPU's PML4 (slot.h) */
+	u64 cr3;                      /* on an address space of its own (a
+					 CR3-mode driver, an IPC server): its
+					 CR3; 0 = this CPU's PML4 */
+	i64 ipc_value;                /* the reply an IPC client gets */
 	void (*fn)(void *);
 	void *arg;
 	struct thread *next;          /* run queue */

@@ -7,6 +7,9 @@
 #   ACCEL=auto|tcg|icount|kvm|bochs  (default auto: kvm only if /dev/kvm is
 #          usable AND the host CPU has vmx/svm, else tcg)
 #   SMP=1  MEM=512M  GDB=1 (QEMU waits for gdb on :1234)  QEMU_EXTRA="args"
+#   KERNEL=bzImage [INITRD=file] [APPEND="cmdline"]: boot that kernel
+#          (-kernel/-initrd/-append) instead of an ISO, which is then not
+#          given; QEMU only (scripts/linux_peer.sh boots Debian's Linux so)
 #
 # The guest's serial port COM1 goes to stdout; COM2 exists (for the ring-3
 # UART driver) with its output discarded. Exit status:
@@ -14,6 +17,8 @@
 #        the serial log's last "slotgate: exit N" line has N = 0
 #   1    kernel wrote 0x11 (QEMU status 35), or Bochs without "exit 0"
 #   2    anything else (reason on stderr)
+#   0    also, with KERNEL= only: QEMU exited 0 (the guest powered off; a
+#        reset or triple fault looks the same, so the caller checks the log)
 #   124  --timeout expired; the emulator was killed
 #
 # icount: RDTSC advances by one per guest instruction (shift=0, no sleep).
@@ -60,9 +65,15 @@ parse_args() {
         esac
         shift
     done
-    [[ -n $ISO ]] || usage
-    [[ -r $ISO ]] || die "cannot read ISO '$ISO'"
-    ISO=$(realpath "$ISO")
+    if [[ -n ${KERNEL:-} ]]; then
+        [[ -z $ISO ]] || die "KERNEL= is set: give no ISO"
+        [[ -r $KERNEL ]] || die "cannot read KERNEL '$KERNEL'"
+        [[ -z ${INITRD:-} || -r $INITRD ]] || die "cannot read INITRD '$INITRD'"
+    else
+        [[ -n $ISO ]] || usage
+        [[ -r $ISO ]] || die "cannot read ISO '$ISO'"
+        ISO=$(realpath "$ISO")
+    fi
     ((INTERACTIVE == 0)) || TIMEOUT=0
 }
 
@@ -163,8 +174,14 @@ wait_emu() {
 # --- QEMU ------------------------------------------------------------------------
 qemu_args() {
     QARGS=(-machine q35 -m "${MEM:-512M}" -smp "${SMP:-1}" -no-reboot
-        -display none -device 'isa-debug-exit,iobase=0xf4,iosize=0x04'
-        -cdrom "$ISO" -boot d)
+        -display none -device 'isa-debug-exit,iobase=0xf4,iosize=0x04')
+    if [[ -n ${KERNEL:-} ]]; then
+        QARGS+=(-kernel "$KERNEL")
+        [[ -z ${INITRD:-} ]] || QARGS+=(-initrd "$INITRD")
+        [[ -z ${APPEND:-} ]] || QARGS+=(-append "$APPEND")
+    else
+        QARGS+=(-cdrom "$ISO" -boot d)
+    fi
     case $ACCEL_NAME in
     tcg) QARGS+=(-accel tcg -cpu max) ;;
     icount) QARGS+=(-accel tcg -cpu max -icount 'shift=0,sleep=off'
@@ -191,7 +208,9 @@ qemu_status() {
     case $1 in
     "$DEBUG_EXIT_OK") return 0 ;;
     "$DEBUG_EXIT_FAIL") return 1 ;;
-    0) say "qemu exited 0: guest reset, shut down or triple-faulted without writing port 0xf4" ;;
+    0)
+        [[ -z ${KERNEL:-} ]] || return 0 # the guest powered off
+        say "qemu exited 0: guest reset, shut down or triple-faulted without writing port 0xf4" ;;
     1) say "qemu failed (status 1): bad option, missing ISO or accelerator?" ;;
     *)
         if (($1 > 128)); then
@@ -306,6 +325,7 @@ main() {
     say "accel=$ACCEL_NAME ($ACCEL_WHY)"
     if [[ $ACCEL_NAME == kvm ]]; then warn_paravirt_kvm; fi
     if [[ $ACCEL_NAME == bochs ]]; then
+        [[ -z ${KERNEL:-} ]] || die "KERNEL= boots under QEMU only, not ACCEL=bochs"
         run_bochs
     else
         run_qemu

@@ -9,7 +9,9 @@
  *   trusted  the same into the same image loaded trusted: shown in every
  *            view, no slot swap, no flush;
  *   cr3      the same into the same image in CR3 mode: its own address
- *            space, loaded into CR3 (with a PCID in PCID builds: cr3-pcid).
+ *            space, loaded into CR3 (with a PCID in PCID builds: cr3-pcid);
+ *   ipc      an L4-style call/reply to a server thread in its own address
+ *            space, switched to directly (kernel/ipc.h).
  * Each sample times one round trip; the first one (cold) is kept apart by
  * the kernel.
  */
@@ -98,5 +100,6 @@ long main(u64_t arg)
 	TIME_ROW("gate", 4, gate_call(NULL_GATES + NULL_ADD, 1, 2, 3, 4, 5, 6));
 	TIME_ROW("trusted", 5, gate_call(NULLT_GATES + NULL_ADD, 1, 2, 3, 4, 5, 6));
 	TIME_ROW("cr3", 6, gate_call(NULLC_GATES + NULL_ADD, 1, 2, 3, 4, 5, 6));
+	TIME_ROW("ipc", 7, syscall6(SYS_IPC_CALL, 1, 2, 3, 4, 5, 6));
 	return 0;
 }

@@ -78,6 +78,8 @@ long main(u64_t arg)
 				return -2;
 		return n;
 	}
+	case GTEST_IPC:
+		return syscall6(SYS_IPC_CALL, 1, 2, 3, 4, 5, 6);
 	case GTEST_UART_PORT: {
 		unsigned char v;
 		__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"((unsigned short)0x2fd));

@@ -20,6 +20,7 @@ enum gtest_action {
 				  with what its loopback echo gave back right,
 				  -E_NOSYS when the UART has no loopback */
 	GTEST_UART_PORT,       /* touch COM2's ports itself: must be killed */
+	GTEST_IPC,             /* exit with ipc_call(1..6) */
 };
 
 #endif

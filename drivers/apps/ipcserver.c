@@ -1,0 +1,34 @@
+/*
+ * ipcserver.c - the server of the `ipc` baseline: an application in its
+ * own address space that waits for calls and answers each with the sum of
+ * its six message registers (what the null driver's gate returns), until
+ * the endpoint closes.
+ */
+#include "slotgate/sys.h"
+
+/* Reply @result, wait; the next message arrives in m[0..5]. */
+static long reply_wait(long result, u64_t m[6])
+{
+	long ret;
+	register u64_t r10 __asm__("r10");
+	register u64_t r8 __asm__("r8");
+	register u64_t r9 __asm__("r9");
+	u64_t rdi = (u64_t)result, rsi, rdx;
+	__asm__ volatile("syscall"
+			 : "=a"(ret), "+D"(rdi), "=S"(rsi), "=d"(rdx), "=r"(r10),
+			   "=r"(r8), "=r"(r9)
+			 : "a"(SYS_IPC_REPLY_WAIT)
+			 : "rcx", "r11", "memory");
+	m[0] = rdi, m[1] = rsi, m[2] = rdx, m[3] = r10, m[4] = r8, m[5] = r9;
+	return ret;
+}
+
+long main(u64_t arg)
+{
+	u64_t m[6];
+	long result = 0;
+	(void)arg;
+	while (reply_wait(result, m) == 0)
+		result = (long)(m[0] + m[1] + m[2] + m[3] + m[4] + m[5]);
+	return 0;
+}

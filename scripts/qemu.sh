@@ -210,7 +210,8 @@ qemu_status() {
     "$DEBUG_EXIT_FAIL") return 1 ;;
     0)
         [[ -z ${KERNEL:-} ]] || return 0 # the guest powered off
-        say "qemu exited 0: guest reset, shut down or triple-faulted without writing port 0xf4" ;;
+        say "qemu exited 0: guest reset, shut down or triple-faulted without writing port 0xf4"
+        ;;
     1) say "qemu failed (status 1): bad option, missing ISO or accelerator?" ;;
     *)
         if (($1 > 128)); then

@@ -56,9 +56,7 @@ i64 ipc_call(const u64 args[6])
 		return -E_NOENT;
 	ep.server = NULL;
 	ep.client = cpu->thread;
-	struct syscall_frame *m = ep.server_frame;
-	m->a0 = args[0], m->a1 = args[1], m->a2 = args[2];
-	m->a3 = args[3], m->a4 = args[4], m->a5 = args[5];
+	memcpy(ep.server_frame->a, args, sizeof(ep.server_frame->a));
 	ipc_switch(cpu, server);
 	/* The server replied (or the endpoint closed under us). */
 	return cpu->thread->ipc_value;

@@ -63,38 +63,35 @@ i64 syscall_dispatch(struct syscall_frame *f)
 {
 	this_cpu()->counters.syscalls++;
 	if (f->nr - GATE_SYSCALL_BASE < GATE_SYSCALL_SPAN) {
-		const u64 args[6] = {f->a0, f->a1, f->a2, f->a3, f->a4, f->a5};
-		return gate_call_user(f->nr - GATE_SYSCALL_BASE, args, f->rsp);
+		return gate_call_user(f->nr - GATE_SYSCALL_BASE, f->a, f->rsp);
 	}
 	switch (f->nr) {
 	case SYS_NULL:
 		return 0;
 	case SYS_EXIT:
-		user_exit((i64)f->a0);
+		user_exit((i64)f->a[0]);
 	case SYS_WRITE:
-		return sys_write(f->a0, f->a1);
+		return sys_write(f->a[0], f->a[1]);
 	case SYS_TEST_ARGS:
-		return (i64)(f->a0 + 2 * f->a1 + 3 * f->a2 + 4 * f->a3 +
-			     5 * f->a4 + 6 * f->a5);
+		return (i64)(f->a[0] + 2 * f->a[1] + 3 * f->a[2] + 4 * f->a[3] +
+			     5 * f->a[4] + 6 * f->a[5]);
 	case SYS_BENCH_RESULT:
-		return bench_record_user(f->a0, f->a1, f->a2, f->a3);
+		return bench_record_user(f->a[0], f->a[1], f->a[2], f->a[3]);
 	case SYS_GATE_REGISTER:
-		return gate_register(f->a0, f->a1, f->a2, f->a3);
+		return gate_register(f->a[0], f->a[1], f->a[2], f->a[3]);
 	case SYS_GATE_RETURN:
-		return gate_return((i64)f->a0);
+		return gate_return((i64)f->a[0]);
 	case SYS_COUNTERS:
-		return sys_counters(f->a0);
-	case SYS_IPC_CALL: {
-		const u64 args[6] = {f->a0, f->a1, f->a2, f->a3, f->a4, f->a5};
-		return ipc_call(args);
-	}
+		return sys_counters(f->a[0]);
+	case SYS_IPC_CALL:
+		return ipc_call(f->a);
 	case SYS_IPC_REPLY_WAIT:
-		return ipc_reply_wait(f, (i64)f->a0);
+		return ipc_reply_wait(f, (i64)f->a[0]);
 	case SYS_BENCH_SET:
-		return bench_set(f->a0, f->a1);
+		return bench_set(f->a[0], f->a[1]);
 	case SYS_HEAP_GROW: {
 		struct driver *d = gate_running_driver();
-		return d ? driver_heap_grow(d, f->a0) : -E_PERM;
+		return d ? driver_heap_grow(d, f->a[0]) : -E_PERM;
 	}
 	default:
 		return -E_NOSYS;

@@ -12,7 +12,7 @@
 
 struct syscall_frame {
 	u64 nr;
-	u64 a0, a1, a2, a3, a4, a5; /* rdi rsi rdx r10 r8 r9 */
+	u64 a[6];                  /* rdi rsi rdx r10 r8 r9 */
 	u64 rip, rflags, rsp;      /* the user's, restored by SYSRET */
 };
 

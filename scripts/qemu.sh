@@ -2,6 +2,7 @@
 # scripts/qemu.sh - boot a Slotgate ISO under one accelerator (SPEC.md §4).
 #
 #   scripts/qemu.sh [--interactive] [--timeout SECONDS] ISO
+#   KERNEL=bzImage [INITRD=file] [APPEND=cmdline] scripts/qemu.sh [options]
 #
 # Environment:
 #   ACCEL=auto|tcg|icount|kvm|bochs  (default auto: kvm only if /dev/kvm is
@@ -43,6 +44,7 @@ die() { say "$*"; exit 2; }
 
 usage() {
     echo "usage: $0 [--interactive] [--timeout SECONDS] ISO" >&2
+    echo "   or: KERNEL=bzImage [INITRD=..] [APPEND=..] $0 [options]" >&2
     exit 2
 }
 

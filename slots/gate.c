@@ -6,6 +6,7 @@
 #include "errno.h"
 #include "kernel.h"
 #include "kpt.h"
+#include "kstring.h"
 #include "ptrclass.h"
 #include "window.h"
 #include "lapic.h"
@@ -129,16 +130,20 @@ static i64 enter(struct cpu *cpu, struct driver *d, u64 handler,
 	struct thread *t = cpu->thread;
 	struct gate_frame f; /* every field but ctx set below: no memset on the path */
 	struct window win; /* written by window_open() when cls has pointers */
-	u64 args[6] = {args_in[0], args_in[1], args_in[2],
-		       args_in[3], args_in[4], args_in[5]};
+	u64 rewritten[6];  /* the arguments, pointers rewritten */
+	const u64 *args = args_in;
 
 	if (t->gate_depth >= GATE_MAX_DEPTH)
 		return -E_NESTING;
-	u64 rsp = driver_stack(d, t->id);
+	u64 rsp = d->stack_cursor[t->id]; /* the stack exists but the first time */
+	if (!rsp)
+		rsp = driver_stack(d, t->id);
 	if (!rsp)
 		return -E_NOMEM;
 	if (cls->count) {
-		int err = window_open(&cpu->slots, &win, cls, args, caller_view,
+		memcpy(rewritten, args_in, sizeof(rewritten));
+		args = rewritten;
+		int err = window_open(&cpu->slots, &win, cls, rewritten, caller_view,
 				      caller_view ? caller_view->tables : kernel_pml4,
 				      d->mode == DRIVER_TRUSTED && caller_view ? NULL
 									       : &d->view,
@@ -162,8 +167,8 @@ static i64 enter(struct cpu *cpu, struct driver *d, u64 handler,
 		if (caller == d)
 			rsp = d->stack_cursor[t->id];
 	}
-	u64 flags = read_rflags();
-	cli();
+	/* Kernel code runs with IF = 0 (thread.h), so nothing interrupts us
+	 * between here and SYSRET: no CLI/STI on the path. */
 	f.caller_view = cpu->slots.current;
 	f.saved_kstack_top = cpu->kstack_top;
 	f.entry_tick = cpu->counters.timer_ticks;
@@ -186,8 +191,6 @@ static i64 enter(struct cpu *cpu, struct driver *d, u64 handler,
 		caller->stack_cursor[t->id] = f.caller_cursor;
 	if (d->restart_pending && !d->active)
 		driver_restart(d);
-	if (flags & RFLAGS_IF)
-		sti();
 	return f.result;
 }
 

@@ -191,8 +191,10 @@ static void print_env(void)
 		for (int i = 0; i < 12; i++)
 			hyper[i] = hyper[i] >= 0x20 && hyper[i] < 0x7f ? hyper[i] : '\0';
 	}
-	if (uname(&u) != 0)
+	if (uname(&u) != 0) {
 		strcpy(u.release, "?");
+		strcpy(u.version, "?");
+	}
 
 	printf("BENCH_ENV {\"vendor\":");
 	json_str(vendor);
@@ -212,6 +214,8 @@ static void print_env(void)
 	       has_flag(flags, "constant_tsc") && has_flag(flags, "nonstop_tsc"),
 	       atof(mhz) * 1e6);
 	json_str(u.release);
+	printf(",\"kernel_version\":");
+	json_str(u.version);
 	printf(",\"cmdline\":");
 	json_str(cmd);
 

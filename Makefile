@@ -189,9 +189,10 @@ check: $(HTEST) all-isos
 # under the accelerator auto picks (cycles on KVM), every TCG-capable build
 # under icount (exact instruction counts), the PCID builds under Bochs.
 bench: all-isos
-	$(PYTHON) scripts/bench.py $(ACCEL)=$(B)/reload/slotgate.iso \
-		icount=$(B)/reload/slotgate.iso icount=$(B)/invlpg/slotgate.iso \
+	$(PYTHON) scripts/bench.py $(ACCEL)=$(B)/reload/slotgate.iso $(ACCEL)=linux \
+		icount=$(B)/reload/slotgate.iso icount=$(B)/invlpg/slotgate.iso icount=linux \
 		bochs=$(B)/pcid/slotgate.iso bochs=$(B)/invpcid/slotgate.iso
+	$(PYTHON) scripts/plot.py $(B)/bench
 
 run: $(ISO)
 	ACCEL=$(ACCEL) $(QEMU) --interactive $(ISO)

@@ -28,13 +28,17 @@ TIMEOUT_S = 600
 
 
 def boot(iso, accel):
-    """Run one boot; return (accel line, env dict, rows list)."""
+    """Run one boot; return (accel line, env dict, rows list).  ISO
+    "linux" boots Debian's kernel with the peer program instead
+    (scripts/linux_peer.sh), under the same accelerator."""
     env = dict(os.environ, ACCEL=accel)
     started = time.time()
     print(f"bench: booting {os.path.basename(iso)} with ACCEL={accel} ...",
           file=sys.stderr, flush=True)
-    proc = subprocess.run([QEMU, "--timeout", str(TIMEOUT_S), iso], env=env,
-                          capture_output=True, text=True, errors="replace")
+    cmd = ([os.path.join(ROOT, "scripts", "linux_peer.sh"), accel] if iso == "linux"
+           else [QEMU, "--timeout", str(TIMEOUT_S), iso])
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True,
+                          errors="replace")
     accel_line = next((l for l in proc.stderr.splitlines()
                        if l.startswith("slotgate: accel=")), f"accel={accel}")
     bench_env, rows, done = {}, [], None
@@ -174,6 +178,8 @@ def main():
         accel_line, env, rows = boot(iso, accel)
         real = resolved_accel(accel_line)
         runs.append((real, accel_line, env, rows))
+        if iso == "linux":  # peer rows join the table of their accelerator
+            env = tables.get(real, (accel_line, env, []))[1]
         table = tables.setdefault(real, (accel_line, env, []))
         seen = {(r["mechanism"], r.get("bench"), r.get("param")) for r in table[2]}
         table[2].extend(r for r in rows

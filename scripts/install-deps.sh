@@ -1,11 +1,14 @@
 #!/bin/sh
 # install-deps.sh - everything Slotgate needs on a fresh Debian 12, as root.
 # Toolchain, GRUB (BIOS) for the ISOs, QEMU, Bochs with its BIOS images,
-# python3 for the test runner and the benchmark table.
+# python3 for the test runner and the benchmark table, gnuplot for the
+# plots, and Debian's own Linux kernel (+ cpio, static libc) for the Linux
+# peer rows of the benchmark.
 set -eu
 
 PACKAGES="make gcc binutils nasm grub-pc-bin grub-common xorriso mtools
-qemu-system-x86 bochs bochsbios vgabios python3 git util-linux"
+qemu-system-x86 bochs bochsbios vgabios python3 git util-linux gnuplot-nox
+linux-image-amd64 cpio libc6-dev"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps.sh: run as root (apt-get)" >&2

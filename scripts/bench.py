@@ -115,6 +115,8 @@ def print_table(accel, accel_line, env, rows):
           f"  {'unit':<13}{'ns':>7}{'/syscall':>9}   kernel work per round trip")
     sweep = [r for r in rows if r.get("bench") == "working-set"]
     buffers = [r for r in rows if str(r.get("bench", "")).startswith("buf_in")]
+    others = [r for r in rows if r.get("bench") not in ("roundtrip", "working-set")
+              and not str(r.get("bench", "")).startswith("buf_in")]
     rows = [r for r in rows if r.get("bench", "roundtrip") == "roundtrip"]
     for r in rows:
         if r["mechanism"] == "timer":
@@ -131,6 +133,11 @@ def print_table(accel, accel_line, env, rows):
         print_sweep(sweep, unit)
     if buffers:
         print_buffers(buffers, unit)
+    for bench in sorted({r["bench"] for r in others}):
+        print(f"   {bench}, median {unit}:")
+        for r in sorted((r for r in others if r["bench"] == bench),
+                        key=lambda r: (r["param"], r["mechanism"])):
+            print(f"   {r['param']:>10}  {r['mechanism']:<14}{r['median']:>10}")
 
 
 def print_buffers(buffers, unit):

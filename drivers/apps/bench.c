@@ -97,7 +97,7 @@ long main(u64_t arg)
 	TIME_ROW("timer", 1, (void)0);
 	TIME_ROW("call", 2, plain_call(i));
 	TIME_ROW("syscall", 3, sys_null());
-	TIME_ROW("gate", 4, gate_call(NULL_GATES + NULL_ADD, 1, 2, 3, 4, 5, 6));
+	TIME_ROW("slot", 4, gate_call(NULL_GATES + NULL_ADD, 1, 2, 3, 4, 5, 6));
 	TIME_ROW("trusted", 5, gate_call(NULLT_GATES + NULL_ADD, 1, 2, 3, 4, 5, 6));
 	TIME_ROW("cr3", 6, gate_call(NULLC_GATES + NULL_ADD, 1, 2, 3, 4, 5, 6));
 	TIME_ROW("ipc", 7, syscall6(SYS_IPC_CALL, 1, 2, 3, 4, 5, 6));

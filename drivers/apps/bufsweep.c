@@ -46,20 +46,20 @@ long main(u64_t arg)
 	 * once past the two-page copy area). */
 	for (u64_t n = 0; n <= MAX_BYTES; n = n ? n * 4 : 64) {
 		u64_t count = n >= (1u << 20) ? 5 : 21;
-		if (syscall6(SYS_BENCH_SET, 1, 0, 0, 0, 0, 0) || run("buf_in-map", n, count))
+		if (syscall6(SYS_BENCH_SET, 1, 0, 0, 0, 0, 0) || run("slot/buf_in-map", n, count))
 			return 1;
 		if (syscall6(SYS_BENCH_SET, 1, MAX_BYTES, 0, 0, 0, 0) ||
-		    run("buf_in-copy", n, count))
+		    run("slot/buf_in-copy", n, count))
 			return 4;
 	}
 	/* Near the crossover, finer. */
 	static const u64_t near[] = {2048, 3072, 6144, 8192};
 	for (u64_t i = 0; i < sizeof(near) / sizeof(near[0]); i++) {
 		if (syscall6(SYS_BENCH_SET, 1, MAX_BYTES, 0, 0, 0, 0) ||
-		    run("buf_in-copy", near[i], 21))
+		    run("slot/buf_in-copy", near[i], 21))
 			return 2;
 		if (syscall6(SYS_BENCH_SET, 1, 0, 0, 0, 0, 0) ||
-		    run("buf_in-map", near[i], 21))
+		    run("slot/buf_in-map", near[i], 21))
 			return 3;
 	}
 	return 0;

@@ -25,7 +25,7 @@ static inline u64_t tsc(void)
 
 static long report(u64_t w)
 {
-	const char name[32] = "ws";
+	const char name[32] = "slot/working-set";
 	return syscall6(SYS_BENCH_RESULT, (u64_t)name, (u64_t)samples, SAMPLES, w,
 			0, 0);
 }

@@ -15,6 +15,8 @@
 #define ECHOT_GATES 128  /* drivers/echo again, loaded trusted */
 #define NULLT_GATES 144  /* drivers/null again, loaded trusted (bench) */
 #define NULLC_GATES 160  /* drivers/null again, in CR3 mode (bench) */
+#define RAMFST_GATES 176 /* drivers/ramfs again, trusted (bench) */
+#define RAMFSC_GATES 192 /* drivers/ramfs again, in CR3 mode (bench) */
 
 enum null_gate { NULL_ADD, NULL_TOUCH, NULL_PEEK, NULL_PAGE, NULL_KERNEL_ONLY, NULL_MEET };
 enum nest_gate { NEST_DOWN, NEST_KERNEL_ONLY, NEST_PEEK, NEST_SUM_VIA_ECHO };

@@ -74,6 +74,7 @@ void kmain(u32 magic, u64 info_phys)
 	cpu_detect();
 	pmm_init(&boot_info, info_phys, info_size);
 	kpt_init(&boot_info);
+	vga_init();
 	percpu_init_boot();
 	idt_init();
 	cpu_enable_protection();

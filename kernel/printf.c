@@ -10,8 +10,10 @@ struct out {
 
 static void put(struct out *o, char c)
 {
-	if (o->to_serial)
+	if (o->to_serial) {
 		serial_putc(c);
+		vga_putc(c);
+	}
 	else if (o->len + 1 < o->size)
 		o->buf[o->len] = c;
 	o->len++;

@@ -4,6 +4,7 @@
  */
 #include "arch/x86.h"
 #include "bootinfo.h"
+#include "console.h"
 #include "cpu.h"
 #include "kpt.h"
 #include "ktest.h"
@@ -78,4 +79,20 @@ KTEST(boot_modules_found)
 	KT_EXPECT(!module_find("no-such-module", &data, &size));
 	char mode[8];
 	KT_EXPECT(cmdline_get("mode", mode, sizeof(mode)));
+}
+
+KTEST(vga_mirrors_console)
+{
+	/* What the kernel prints also lands on the VGA text screen. */
+	kprintf("    # vga check: SLOTGATE-VGA\n");
+	const volatile u16 *screen = phys_to_virt(0xb8000);
+	bool found = false;
+	for (unsigned i = 0; i + 12 < 80 * 25 && !found; i++) {
+		const char *want = "SLOTGATE-VGA";
+		unsigned k = 0;
+		while (k < 12 && (char)(screen[i + k] & 0xff) == want[k])
+			k++;
+		found = k == 12;
+	}
+	KT_EXPECT(found);
 }

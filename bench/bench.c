@@ -1,6 +1,9 @@
 /* bench.c - run the ring-3 benchmark program and report its rows. */
 #include "bench.h"
 #include "bootinfo.h"
+#include "driver.h"
+#include "memlayout.h"
+#include "slotgate/gates.h"
 #include "console.h"
 #include "cpu.h"
 #include "flush.h"
@@ -96,15 +99,49 @@ i64 bench_record_user(u64 uname, u64 usamples, u64 count, u64 param)
 }
 
 static bool bench_running;
+static struct driver *clones[LAST_DRIVER_SLOT];
+static unsigned clone_count;
+
+/* Copies of the null driver for the driver-count sweep: copy i answers at
+ * CLONE_GATES + CLONE_STRIDE * i.  Returns how many there are (fewer when
+ * slots run out). */
+static i64 grow_clones(u64 want)
+{
+	const void *image;
+	size_t size;
+	if (!module_find("null", &image, &size))
+		return -E_NOENT;
+	while (clone_count < want && clone_count < ARRAY_SIZE(clones)) {
+		struct driver_options opt = {
+			.gate_base = CLONE_GATES + CLONE_STRIDE * clone_count};
+		char name[DRIVER_NAME_MAX];
+		ksnprintf(name, sizeof(name), "clone%u", clone_count);
+		if (driver_load(name, image, size, &opt, &clones[clone_count]) != 0)
+			break;
+		clone_count++;
+	}
+	return clone_count;
+}
+
+static void drop_clones(void)
+{
+	while (clone_count)
+		driver_unload(clones[--clone_count]);
+}
 
 i64 bench_set(u64 knob, u64 value)
 {
 	if (!bench_running)
 		return -E_PERM;
-	if (knob != BENCH_COPY_MAX)
+	switch (knob) {
+	case BENCH_COPY_MAX:
+		window_copy_max = value;
+		return 0;
+	case BENCH_CLONES:
+		return grow_clones(value);
+	default:
 		return -E_INVAL;
-	window_copy_max = value;
-	return 0;
+	}
 }
 
 void bench_run_all(void)
@@ -136,5 +173,6 @@ void bench_run_all(void)
 	}
 	bench_running = false;
 	window_copy_max = PTR_COPY_MAX;
+	drop_clones();
 	kprintf("BENCH_DONE {\"error\":%d,\"exit\":%ld}\n", err, code);
 }

@@ -21,6 +21,8 @@
 /* Knobs only the bench program turns (SYS_BENCH_SET). */
 enum bench_knob {
 	BENCH_COPY_MAX = 1, /* window_copy_max: 0 = map all, huge = copy all */
+	BENCH_CLONES = 2,   /* load copies of null until there are this many:
+			       the value returned */
 };
 
 /* SYS_BENCH_SET: turn a knob while the bench program runs; they are reset

@@ -4,8 +4,9 @@
  * three ways (boot/grub-bench.cfg): isolated in its slot (the gate, this
  * build's strategy), trusted, and in CR3 mode.  One sample is one file's
  * life: write_file (path + 1 KiB), read_file, delete - three gate calls
- * with a string and a buffer each.  Also the nesting sweep: nest.down(d)
- * for a chain of d + 2 gates.
+ * with a string and a buffer each.  Also the nesting sweep (nest.down(d):
+ * a chain of d + 2 gates) and the driver-count sweep (N copies of null
+ * called in rotation).
  */
 #include "slotgate/app.h"
 #include "slotgate/gates.h"
@@ -56,6 +57,29 @@ static long files(const char *name, u64_t base)
 	return report(name, FILE_BYTES);
 }
 
+/* The driver-count sweep: N copies of null called in rotation, one gate
+ * call per sample, N = 1, 2, 4 ... as many as there are free slots. */
+static long drivers(void)
+{
+	static const u64_t counts[] = {1, 2, 4, 8, 16, 32, 64, 128, 240};
+	for (u64_t k = 0; k < sizeof(counts) / sizeof(counts[0]); k++) {
+		long n = syscall6(SYS_BENCH_SET, 2, counts[k], 0, 0, 0, 0);
+		if (n < (long)counts[k])
+			return n < 0 ? n : 0; /* out of slots: the sweep ends here */
+		for (int i = 0; i < SAMPLES; i++) {
+			u64_t gate = CLONE_GATES + CLONE_STRIDE * (u64_t)(i % n);
+			u64_t t0 = tsc();
+			long r = gate_call(gate, 1, 2, 3, 4, 5, 6);
+			samples[i] = tsc() - t0;
+			if (r != 21)
+				return -1;
+		}
+		if (report("slot/drivers", (u64_t)n))
+			return -2;
+	}
+	return 0;
+}
+
 long main(u64_t arg)
 {
 	(void)arg;
@@ -65,6 +89,8 @@ long main(u64_t arg)
 	    files("trusted/ramfs-file", RAMFST_GATES) ||
 	    files("cr3/ramfs-file", RAMFSC_GATES))
 		return 1;
+	if (drivers())
+		return 4;
 	for (u64_t d = 0; d + 2 <= 8; d++) {
 		for (int i = 0; i < SAMPLES; i++) {
 			u64_t t0 = tsc();

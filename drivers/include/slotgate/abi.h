@@ -29,7 +29,7 @@ enum sys_number {
  * up to six arguments in RDI, RSI, RDX, R10, R8, R9 (docs/gate-abi.md). */
 #define GATE_SYSCALL_BASE 0x100
 #define GATE_SYSCALL_SPAN 0x10000 /* numbers past GATE_MAX get E_NOGATE */
-#define GATE_MAX 256
+#define GATE_MAX 4096 /* room for a driver per slot, a few gates each */
 
 /* Who may call a gate (SYS_GATE_REGISTER's callers mask). */
 #define GATE_FROM_APP 1u

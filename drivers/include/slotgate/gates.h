@@ -17,6 +17,9 @@
 #define NULLC_GATES 160  /* drivers/null again, in CR3 mode (bench) */
 #define RAMFST_GATES 176 /* drivers/ramfs again, trusted (bench) */
 #define RAMFSC_GATES 192 /* drivers/ramfs again, in CR3 mode (bench) */
+/* The driver-count sweep's copies of null: copy i at CLONE_GATES + 8 i. */
+#define CLONE_GATES 1024
+#define CLONE_STRIDE 8
 
 enum null_gate { NULL_ADD, NULL_TOUCH, NULL_PEEK, NULL_PAGE, NULL_KERNEL_ONLY, NULL_MEET };
 enum nest_gate { NEST_DOWN, NEST_KERNEL_ONLY, NEST_PEEK, NEST_SUM_VIA_ECHO };

@@ -64,7 +64,7 @@ DLDFLAGS := -nostdlib -pie --no-dynamic-linker -z text -z norelro \
 	-T drivers/lib/driver.ld
 # The libc-free runtime (slotgate/app.h) goes into every ring-3 image.
 RT_OBJ := lib/printf.o lib/string.o lib/malloc.o
-ULIB_OBJ := $(B)/app-obj/lib/start.o $(RT_OBJ:%=$(B)/app-obj/%)
+ULIB_OBJ := $(B)/app-obj/lib/start.o $(B)/app-obj/lib/bench.o $(RT_OBJ:%=$(B)/app-obj/%)
 DLIB_OBJ := $(B)/drv-obj/lib/driver_entry.o $(RT_OBJ:%=$(B)/drv-obj/%)
 APPS := $(patsubst drivers/apps/%.c,$(B)/apps/%.elf,$(wildcard drivers/apps/*.c))
 DRIVER_NAMES := $(filter-out include lib apps,$(notdir $(patsubst %/,%,$(wildcard drivers/*/))))

@@ -117,7 +117,12 @@ def print_table(accel, accel_line, env, rows):
     buffers = [r for r in rows if str(r.get("bench", "")).startswith("buf_in")]
     others = [r for r in rows if r.get("bench") not in ("roundtrip", "working-set")
               and not str(r.get("bench", "")).startswith("buf_in")]
-    rows = [r for r in rows if r.get("bench", "roundtrip") == "roundtrip"]
+    order = ["timer", "call", "syscall", "linux-getpid", "ipc", "trusted", "cr3",
+             "cr3-pcid", "slot-reload", "slot-invlpg", "slot-pcid", "slot-invpcid",
+             "linux-pipe"]
+    rows = sorted((r for r in rows if r.get("bench", "roundtrip") == "roundtrip"),
+                  key=lambda r: order.index(r["mechanism"])
+                  if r["mechanism"] in order else len(order))
     for r in rows:
         if r["mechanism"] == "timer":
             continue

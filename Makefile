@@ -97,11 +97,18 @@ $(foreach d,$(DRIVER_NAMES),$(eval $(call driver_rule,$(d))))
 
 # --- ISOs: one kernel, one grub.cfg per purpose --------------------------------
 ISO := $(KB)/slotgate.iso
+QUICK_ISO := $(KB)/slotgate-quick.iso
 TEST_ISO := $(KB)/slotgate-test.iso
-ISOS := $(ISO) $(TEST_ISO)
+ISOS := $(ISO) $(QUICK_ISO) $(TEST_ISO)
 
 $(ISO): boot/grub-bench.cfg
+$(QUICK_ISO): $(KB)/grub-quick.cfg
 $(TEST_ISO): boot/grub-test.cfg
+
+# make bench QUICK=1: the same benchmarks with few samples per row.
+$(KB)/grub-quick.cfg: boot/grub-bench.cfg
+	@mkdir -p $(dir $@)
+	@sed 's/mode=run/mode=run quick=1/' $< > $@
 
 $(ISOS): $(KERNEL) $(APPS) $(DRIVERS)
 	@rm -rf $@.dir && mkdir -p $@.dir/boot/grub
@@ -188,13 +195,15 @@ check: $(HTEST) all-isos
 		"budget-invlpg=$(PYTHON) tests/check_budget.py invlpg $(B)/invlpg/slotgate.iso" \
 		"refusal=$(PYTHON) tests/check_refusal.py $(B)/pcid/slotgate.iso $(B)/invpcid/slotgate.iso"
 
+BENCH_ISO := $(if $(QUICK),slotgate-quick.iso,slotgate.iso)
+
 # The main job: every strategy's null gate beside call and syscall.  reload
 # under the accelerator auto picks (cycles on KVM), every TCG-capable build
 # under icount (exact instruction counts), the PCID builds under Bochs.
 bench: all-isos
-	$(PYTHON) scripts/bench.py $(ACCEL)=$(B)/reload/slotgate.iso $(ACCEL)=linux \
-		icount=$(B)/reload/slotgate.iso icount=$(B)/invlpg/slotgate.iso icount=linux \
-		bochs=$(B)/pcid/slotgate.iso bochs=$(B)/invpcid/slotgate.iso
+	$(PYTHON) scripts/bench.py $(ACCEL)=$(B)/reload/$(BENCH_ISO) $(ACCEL)=linux \
+		icount=$(B)/reload/$(BENCH_ISO) icount=$(B)/invlpg/$(BENCH_ISO) icount=linux \
+		bochs=$(B)/pcid/$(BENCH_ISO) bochs=$(B)/invpcid/$(BENCH_ISO)
 	$(PYTHON) scripts/plot.py $(B)/bench
 
 run: $(ISO)

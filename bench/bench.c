@@ -162,9 +162,13 @@ void bench_run_all(void)
 	last = this_cpu()->slots.counters;
 	/* No timer interrupt may land inside a timed region. */
 	lapic_timer_stop();
+	/* quick=1 (make bench QUICK=1): few samples per row (slotgate/bench.h). */
+	char quick[4] = "0";
+	cmdline_get("quick", quick, sizeof(quick));
+	u64 arg = quick[0] == '1';
 	bench_running = true;
 	struct thread *server = ipc_server_start("ipcserver"); /* the ipc row */
-	int err = user_run("bench", image, size, 0, &code, NULL);
+	int err = user_run("bench", image, size, arg, &code, NULL);
 	ipc_server_stop(server);
 	/* The sweeps keep the "timer" overhead the first program measured. */
 	static const char *const sweeps[] = {"sweep", "bufsweep", "fsbench"};
@@ -172,7 +176,7 @@ void bench_run_all(void)
 		if (err || code || !module_find(sweeps[i], &image, &size))
 			continue;
 		last = this_cpu()->slots.counters;
-		err = user_run(sweeps[i], image, size, 0, &code, NULL);
+		err = user_run(sweeps[i], image, size, arg, &code, NULL);
 	}
 	bench_running = false;
 	window_copy_max = PTR_COPY_MAX;

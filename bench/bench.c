@@ -66,7 +66,7 @@ static void print_row(const char *name, u64 param, u64 cold,
 		now->pml4e_writes - last.pml4e_writes, samples);
 }
 
-i64 bench_record_user(u64 uname, u64 usamples, u64 count, u64 param)
+i64 bench_record_user(u64 uname, u64 usamples, u64 count, u64 param, u64 calls)
 {
 	char name[BENCH_NAME_MAX];
 	struct bench_stats s;
@@ -92,7 +92,7 @@ i64 bench_record_user(u64 uname, u64 usamples, u64 count, u64 param)
 	stats_compute(v + 1, count - 1, &s);
 	if (is_timer)
 		timer_overhead = s.median;
-	print_row(name, param, cold, &s, overhead, count);
+	print_row(name, param, cold, &s, overhead, calls >= count ? calls : count);
 	kfree(v);
 	last = this_cpu()->slots.counters;
 	return 0;

@@ -32,7 +32,8 @@ i64 bench_set(u64 knob, u64 value);
 /* Print the environment, run the "bench" program, print its rows. */
 void bench_run_all(void);
 /* SYS_BENCH_RESULT: copy in @count samples for row @name (parameter
- * @param, e.g. the working set of a sweep point). */
-i64 bench_record_user(u64 name, u64 samples, u64 count, u64 param);
+ * @param, e.g. the working set of a sweep point); the row made @calls
+ * calls in all (warm-up included), which the counters are divided by. */
+i64 bench_record_user(u64 name, u64 samples, u64 count, u64 param, u64 calls);
 
 #endif

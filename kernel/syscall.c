@@ -76,7 +76,7 @@ i64 syscall_dispatch(struct syscall_frame *f)
 		return (i64)(f->a[0] + 2 * f->a[1] + 3 * f->a[2] + 4 * f->a[3] +
 			     5 * f->a[4] + 6 * f->a[5]);
 	case SYS_BENCH_RESULT:
-		return bench_record_user(f->a[0], f->a[1], f->a[2], f->a[3]);
+		return bench_record_user(f->a[0], f->a[1], f->a[2], f->a[3], f->a[4]);
 	case SYS_GATE_REGISTER:
 		return gate_register(f->a[0], f->a[1], f->a[2], f->a[3]);
 	case SYS_GATE_RETURN:

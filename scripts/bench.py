@@ -110,9 +110,14 @@ def print_table(accel, accel_line, env, rows):
     if accel == "kvm" and "vmx/svm" in accel_line and "no vmx" in accel_line:
         print("   NOTE: paravirtual KVM without vmx/svm: figures are not hardware costs.")
     base = next((r["median"] for r in rows if r["mechanism"] == "syscall"), 0)
+    # The second reference: cr3-pcid where the build has PCIDs, else cr3.
+    ref_name = "cr3-pcid" if any(r["mechanism"] == "cr3-pcid" for r in rows) else "cr3"
+    ref = next((r["median"] for r in rows if r["mechanism"] == ref_name), 0)
     ns = unit == "cycles" and accel == "kvm" and env.get("tsc_hz")
+    print("   TLB-miss counts: not measured (Slotgate reads no PMU; no guest here has one)")
     print(f"   {'mechanism':<14}{'median':>9}{'p10':>8}{'p90':>8}{'min':>8}"
-          f"  {'unit':<13}{'ns':>7}{'/syscall':>9}   kernel work per round trip")
+          f"  {'unit':<13}{'ns':>7}{'/syscall':>9}{'/' + ref_name:>10}"
+          "   kernel work per round trip")
     sweep = [r for r in rows if r.get("bench") == "working-set"]
     buffers = [r for r in rows if str(r.get("bench", "")).startswith("buf_in")]
     others = [r for r in rows if r.get("bench") not in ("roundtrip", "working-set")
@@ -128,8 +133,9 @@ def print_table(accel, accel_line, env, rows):
             continue
         ns_s = f"{r['median'] * 1e9 / env['tsc_hz']:.1f}" if ns else "-"
         ratio = f"{r['median'] / base:.2f}" if base else "-"
+        ratio2 = f"{r['median'] / ref:.2f}" if ref else "-"
         print(f"   {r['mechanism']:<14}{r['median']:>9}{r['p10']:>8}{r['p90']:>8}"
-              f"{r['min']:>8}  {unit:<13}{ns_s:>7}{ratio:>9}   {per_trip(r)}")
+              f"{r['min']:>8}  {unit:<13}{ns_s:>7}{ratio:>9}{ratio2:>10}   {per_trip(r)}")
     timer = next((r for r in rows if r["mechanism"] == "timer"), None)
     if timer:
         print(f"   (timer overhead {timer['median']} {unit} subtracted; "
@@ -203,11 +209,16 @@ def main():
         for r in rows:
             results.append(dict(r, accel=real, unit=unit_for(real),
                                 flush=env.get("flush")))
-    envs = {real: dict(env, accel_line=accel_line, commit=commit(),
-                       date=datetime.datetime.now().isoformat(timespec="seconds"))
-            for real, accel_line, env, _ in runs}
+    # One env object: the run, and what each accelerator's boots reported.
+    env_all = {"commit": commit(),
+               "date": datetime.datetime.now().isoformat(timespec="seconds"),
+               "accelerators": {real: dict(env, accel_line=accel_line)
+                                for real, accel_line, env, _ in runs
+                                if env.get("flush") != "linux"},
+               "linux": next((dict(env, accel=real) for real, _, env, _ in runs
+                              if env.get("flush") == "linux"), None)}
     with open(os.path.join(args.out, "results.json"), "w") as f:
-        json.dump({"env": envs, "results": results}, f, indent=1)
+        json.dump({"env": env_all, "results": results}, f, indent=1)
     fields = ["accel", "flush", "mechanism", "bench", "param", "median", "p10",
               "p90", "min", "max", "n", "cold", "overhead", "unit", "cr3_writes",
               "invlpgs", "invpcids", "pml4e_writes", "counters_per"]

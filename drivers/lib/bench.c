@@ -3,6 +3,8 @@
 
 extern const struct bench_desc __start_benches[], __stop_benches[];
 
+#define WARMUP 10 /* untimed calls between the cold sample and the rest */
+
 static u64_t samples[BENCH_MAX_SAMPLES];
 static int have_rdtscp;
 
@@ -32,27 +34,35 @@ static long empty(u64_t param, u64_t i)
 /* The timer's own overhead, with the same indirect call as every body. */
 static const struct bench_desc timer_desc = {.name = "timer", .body = empty};
 
-static long report(const char *name, u64_t n, u64_t param)
+/* Hand in @n samples; the row made n + WARMUP calls in all, which the
+ * kernel divides its counters by. */
+static long report(const char *name, u64_t n, u64_t param, u64_t calls)
 {
 	char label[32] = {0};
 	for (int i = 0; name[i] && i < 31; i++)
 		label[i] = name[i];
 	return syscall6(SYS_BENCH_RESULT, (u64_t)label, (u64_t)samples, n, param,
-			0, 0);
+			calls, 0);
 }
 
-/* One row: @n timed calls of d->body(param). */
+
+/* One row: the cold call, WARMUP untimed ones, then n - 1 timed calls of
+ * d->body(param). */
 static long run_row(const struct bench_desc *d, u64_t param, u64_t n, u64_t shown)
 {
 	long (*body)(u64_t, u64_t) = d->body;
 	for (u64_t i = 0; i < n; i++) {
+		if (i == 1)
+			for (u64_t w = 0; w < WARMUP; w++)
+				if (body(param, n + w) < 0)
+					return -1;
 		u64_t t0 = tsc_begin();
 		long r = body(param, i);
 		samples[i] = tsc_end() - t0;
 		if (r < 0)
 			return r;
 	}
-	return report(d->name, n, shown);
+	return report(d->name, n, shown, n > 1 ? n + WARMUP : n);
 }
 
 static long run(const struct bench_desc *d, int quick)

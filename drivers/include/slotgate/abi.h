@@ -14,7 +14,7 @@ enum sys_number {
 	SYS_WRITE = 1,        /* (ptr, len): write bytes to the console */
 	SYS_NULL = 2,         /* (): return 0 at once, the crossing floor */
 	SYS_TEST_ARGS = 3,    /* (a..f): return a + 2b + 3c + 4d + 5e + 6f */
-	SYS_BENCH_RESULT = 4, /* (name, samples, count, param): hand samples in */
+	SYS_BENCH_RESULT = 4, /* (name, samples, count, param, calls): samples in */
 	SYS_GATE_REGISTER = 5,/* (number, handler, class, callers): drivers only */
 	SYS_GATE_RETURN = 6,  /* (result): leave the gate the driver runs in */
 	SYS_COUNTERS = 7,     /* (struct sys_counters *): this CPU's counters */

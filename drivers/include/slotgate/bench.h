@@ -13,7 +13,7 @@
  * Timing: MFENCE;LFENCE;RDTSC;LFENCE before, RDTSCP;LFENCE after (or
  * LFENCE;RDTSC;LFENCE without RDTSCP): SDM 2B RDTSC/RDTSCP, AMD APM 3
  * LFENCE.  Each sample is one call of body; the first (cold) one is
- * reported apart by the kernel.
+ * reported apart by the kernel, and ten untimed warm-up calls follow it.
  */
 #ifndef SLOTGATE_BENCH_API_H
 #define SLOTGATE_BENCH_API_H

@@ -64,11 +64,24 @@ DLDFLAGS := -nostdlib -pie --no-dynamic-linker -z text -z norelro \
 	-T drivers/lib/driver.ld
 # The libc-free runtime (slotgate/app.h) goes into every ring-3 image.
 RT_OBJ := lib/printf.o lib/string.o lib/malloc.o
-ULIB_OBJ := $(B)/app-obj/lib/start.o $(B)/app-obj/lib/bench.o $(RT_OBJ:%=$(B)/app-obj/%)
-DLIB_OBJ := $(B)/drv-obj/lib/driver_entry.o $(RT_OBJ:%=$(B)/drv-obj/%)
+ULIB_OBJ := $(B)/app-obj/lib/start.o $(B)/app-obj/lib/bench.o \
+	$(B)/app-obj/kstring.o $(RT_OBJ:%=$(B)/app-obj/%)
+DLIB_OBJ := $(B)/drv-obj/lib/driver_entry.o $(B)/drv-obj/kstring.o \
+	$(RT_OBJ:%=$(B)/drv-obj/%)
 APPS := $(patsubst drivers/apps/%.c,$(B)/apps/%.elf,$(wildcard drivers/apps/*.c))
 DRIVER_NAMES := $(filter-out include lib apps,$(notdir $(patsubst %/,%,$(wildcard drivers/*/))))
 DRIVERS := $(DRIVER_NAMES:%=$(B)/drivers/%.elf)
+
+# One memcpy & co. for the kernel and ring 3 (kernel/kstring.c).
+$(B)/app-obj/kstring.o: kernel/kstring.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (ring 3)"
+	@$(CC) $(UCFLAGS) -Ikernel -c $< -o $@
+
+$(B)/drv-obj/kstring.o: kernel/kstring.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (drivers)"
+	@$(CC) $(DCFLAGS) -Ikernel -c $< -o $@
 
 $(B)/app-obj/%.o: drivers/%.c
 	@mkdir -p $(dir $@)

@@ -1,4 +1,7 @@
-/* kstring.c - memcpy and friends for the freestanding kernel. */
+/*
+ * kstring.c - memcpy and friends, for the freestanding kernel and for the
+ * ring-3 runtime alike (the Makefile builds this file into every image).
+ */
 #include "kstring.h"
 
 /* Whole quadwords with REP MOVSQ/STOSQ, the rest bytewise: the same
@@ -16,16 +19,15 @@ void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 
 void *memmove(void *dst, const void *src, size_t n)
 {
-	u8 *d = dst;
-	const u8 *s = src;
-	if (d < s || d >= s + n) {
-		for (size_t i = 0; i < n; i++)
-			d[i] = s[i];
-	} else {
-		for (size_t i = n; i > 0; i--)
-			d[i - 1] = s[i - 1];
+	if ((u64)dst - (u64)src < n) {
+		/* dst starts inside src: copy backwards.  A loop in C could be
+		 * turned into a call to memmove itself by the compiler. */
+		u8 *d = (u8 *)dst + n - 1;
+		const u8 *s = (const u8 *)src + n - 1;
+		__asm__ volatile("std; rep movsb; cld" : "+D"(d), "+S"(s), "+c"(n)::"memory");
+		return dst;
 	}
-	return dst;
+	return memcpy(dst, src, n);
 }
 
 void *memset(void *dst, int c, size_t n)

@@ -3,6 +3,7 @@
 #include "errno.h"
 #include "kstring.h"
 #include "memlayout.h"
+#include "percpu.h"
 #include "pmm.h"
 #include "view.h"
 #include "vm.h"
@@ -48,4 +49,28 @@ int load_segments(struct view *v, const void *image, const struct elf_image *elf
 		}
 	}
 	return 0;
+}
+
+i64 heap_grow_view(struct view *v, u64 base, u64 *pages, u64 more, u64 max)
+{
+	u64 first = base + *pages * PAGE_SIZE;
+
+	if (more == 0 || more > max - *pages)
+		return -E_RANGE;
+	for (u64 i = 0; i < more; i++) {
+		u64 frame = pmm_alloc();
+		if (!frame || view_map(v, first + i * PAGE_SIZE, frame,
+				       VM_USER | VM_WRITE | VM_NX) != 0) {
+			if (frame)
+				pmm_free(frame);
+			while (i--) { /* give back what this call took */
+				u64 pa;
+				view_unmap(&this_cpu()->slots, v, first + i * PAGE_SIZE, &pa);
+				pmm_free(pa);
+			}
+			return -E_NOMEM;
+		}
+	}
+	*pages += more;
+	return (i64)first;
 }

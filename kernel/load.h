@@ -20,4 +20,9 @@ struct view;
 int load_segments(struct view *v, const void *image, const struct elf_image *elf,
 		  u64 base);
 
+/* A heap: @v's heap of *@pages pages starting at @base grows by @more
+ * zeroed RW+NX user pages, at most @max in all.  The address of the first
+ * new page, or -E_RANGE / -E_NOMEM (then nothing was added). */
+i64 heap_grow_view(struct view *v, u64 base, u64 *pages, u64 more, u64 max);
+
 #endif

@@ -40,6 +40,8 @@
 #define APP_IMAGE_LO 0x0000000000400000ull
 #define APP_IMAGE_HI 0x0000000100000000ull
 #define APP_STACK_TOP 0x0000007ffffff000ull /* last page of slot 0 is a guard */
+#define APP_HEAP_BASE 0x0000000100000000ull /* selector 1 */
+#define APP_HEAP_MAX_PAGES 16384            /* 64 MiB */
 #define APP_STACK_PAGES 8
 
 static inline unsigned pml4_index(u64 va) { return (unsigned)((va >> PML4_SHIFT) & 511); }

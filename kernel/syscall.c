@@ -91,7 +91,7 @@ i64 syscall_dispatch(struct syscall_frame *f)
 		return bench_set(f->a[0], f->a[1]);
 	case SYS_HEAP_GROW: {
 		struct driver *d = gate_running_driver();
-		return d ? driver_heap_grow(d, f->a[0]) : -E_PERM;
+		return d ? driver_heap_grow(d, f->a[0]) : user_heap_grow(f->a[0]);
 	}
 	default:
 		return -E_NOSYS;

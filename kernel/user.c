@@ -84,6 +84,15 @@ int user_run(const char *name, const void *image, size_t size, u64 arg,
 	return 0;
 }
 
+i64 user_heap_grow(u64 pages)
+{
+	struct user_run *run = this_cpu()->thread->user;
+	if (!run)
+		return -E_PERM;
+	return heap_grow_view(&run->view, APP_HEAP_BASE, &run->heap_pages, pages,
+			      APP_HEAP_MAX_PAGES);
+}
+
 void user_exit(i64 code)
 {
 	struct user_run *run = this_cpu()->thread->user;

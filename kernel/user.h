@@ -22,6 +22,7 @@ struct user_run {
 	struct view view;   /* the application slot (PML4 entry 0) */
 	i64 exit_code;
 	bool killed;
+	u64 heap_pages;     /* at APP_HEAP_BASE (selector 1 of the slot) */
 	struct fault_info fault;
 };
 
@@ -38,6 +39,10 @@ int user_run(const char *name, const void *image, size_t size, u64 arg,
 __attribute__((noreturn)) void user_exit(i64 code);
 /* From the trap path: a ring-3 exception kills the current program. */
 __attribute__((noreturn)) void user_fault(struct trap_frame *f);
+
+/* SYS_HEAP_GROW from an application: its heap grows by @pages pages;
+ * the address of the first new one, or -E_RANGE / -E_NOMEM. */
+i64 user_heap_grow(u64 pages);
 
 /* Copy between the kernel and the current program, checking the range
  * and surviving a fault: 0 or -E_FAULT. */

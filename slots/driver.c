@@ -115,28 +115,9 @@ u64 drivers_kept_pages(void)
 
 i64 driver_heap_grow(struct driver *d, u64 pages)
 {
-	u64 base = slot_base(d->slot) + DRIVER_HEAP_SELECTOR * SELECTOR_SIZE;
-	u64 first = base + d->heap_pages * PAGE_SIZE;
-
-	if (pages == 0 || pages > DRIVER_HEAP_MAX_PAGES - d->heap_pages)
-		return -E_RANGE;
-	for (u64 i = 0; i < pages; i++) {
-		u64 frame = pmm_alloc();
-		if (!frame || view_map(&d->view, first + i * PAGE_SIZE, frame,
-				       VM_USER | VM_WRITE | VM_NX) != 0) {
-			if (frame)
-				pmm_free(frame);
-			while (i--) { /* give back what this call took */
-				u64 pa;
-				view_unmap(&this_cpu()->slots, &d->view,
-					   first + i * PAGE_SIZE, &pa);
-				pmm_free(pa);
-			}
-			return -E_NOMEM;
-		}
-	}
-	d->heap_pages += pages;
-	return (i64)first;
+	return heap_grow_view(&d->view,
+			      slot_base(d->slot) + DRIVER_HEAP_SELECTOR * SELECTOR_SIZE,
+			      &d->heap_pages, pages, DRIVER_HEAP_MAX_PAGES);
 }
 
 static void free_view(struct driver *d)

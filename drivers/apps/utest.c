@@ -54,8 +54,10 @@ static long bad_pointers(void)
 		return UTEST_BAD;
 	if (syscall6(SYS_GATE_REGISTER, 1, 0x400000, 0, 1, 0, 0) != -E_PERM)
 		return UTEST_BAD; /* only drivers register gates */
-	if (syscall6(SYS_HEAP_GROW, 1, 0, 0, 0, 0, 0) != -E_PERM)
-		return UTEST_BAD; /* and grow a heap */
+	if (syscall6(SYS_HEAP_GROW, 0, 0, 0, 0, 0, 0) != -E_RANGE)
+		return UTEST_BAD; /* a heap grows by at least a page */
+	if (syscall6(SYS_HEAP_GROW, 1u << 20, 0, 0, 0, 0, 0) != -E_RANGE)
+		return UTEST_BAD; /* and not past 64 MiB */
 	return UTEST_OK;
 }
 

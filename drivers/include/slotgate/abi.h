@@ -18,7 +18,7 @@ enum sys_number {
 	SYS_GATE_REGISTER = 5,/* (number, handler, class, callers): drivers only */
 	SYS_GATE_RETURN = 6,  /* (result): leave the gate the driver runs in */
 	SYS_COUNTERS = 7,     /* (struct sys_counters *): this CPU's counters */
-	SYS_HEAP_GROW = 8,    /* (pages): drivers only; address of the new pages */
+	SYS_HEAP_GROW = 8,    /* (pages): grow this program's heap; the new pages */
 	SYS_BENCH_SET = 9,    /* (knob, value): the bench program's knobs */
 	SYS_IPC_CALL = 10,    /* (a..f): call the IPC server; its reply */
 	SYS_IPC_REPLY_WAIT = 11, /* (result): reply, wait; message in a0..a5 */

@@ -46,9 +46,9 @@ char *strchr(const char *s, int c);
 char *strncpy(char *restrict dst, const char *restrict src, size_t n);
 size_t strlcpy(char *restrict dst, const char *restrict src, size_t n);
 
-/* malloc.c: 16-byte aligned blocks from the heap heap_grow() extends.
- * Drivers only for now: an application's heap_grow gets -E_PERM, so its
- * malloc returns NULL. */
+/* malloc.c: 16-byte aligned blocks from the heap heap_grow() extends:
+ * a driver's in its slot's selector +1, an application's in selector 1
+ * of the application slot (64 MiB each at most). */
 void *malloc(size_t n);
 void free(void *p);
 

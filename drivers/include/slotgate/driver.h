@@ -27,8 +27,9 @@ static inline long gate_register(u64_t number, gate_handler_t handler,
 			callers, 0, 0);
 }
 
-/* Map @pages more zeroed pages at the end of this driver's heap (its
- * slot's selector +1); the address of the first, or a negative error. */
+/* Map @pages more zeroed pages at the end of this program's heap (a
+ * driver's: its slot's selector +1; an application's: selector 1); the
+ * address of the first, or a negative error. */
 static inline long heap_grow(u64_t pages)
 {
 	return syscall6(SYS_HEAP_GROW, pages, 0, 0, 0, 0, 0);

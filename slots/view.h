@@ -19,6 +19,10 @@
  *     view whose mappings shrank while not current loses its PCID (pcid)
  *     or has the pages invalidated by INVPCID (invpcid);
  *   - a PML4 entry of a view is present only while that view is current.
+ *
+ * One CPU today.  With more (SPEC M10), view_destroy() and view_unmap()
+ * must release the view's PCID and invalidate on every CPU that ran it
+ * (a shootdown), not only on @c.
  */
 #ifndef SLOTGATE_VIEW_H
 #define SLOTGATE_VIEW_H

@@ -7,6 +7,8 @@
  *   +6 never return (the watchdog)  +7 count(): a counter in its data,
  *   reset when the driver is restarted from its image
  *   +8 touch COM2's port, which only the UART driver may use (#GP)
+ *   +9 try to end the borrowed thread (SYS_EXIT): must get -E_PERM
+ *   +10 try to become an IPC server on it: must get -E_PERM
  */
 #include "slotgate/driver.h"
 #include "slotgate/gates.h"
@@ -81,10 +83,23 @@ static long uart_port(u64_t a, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
 	return v;
 }
 
+static long try_exit(u64_t a, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
+{
+	UNUSED6;
+	return syscall6(SYS_EXIT, 0, 0, 0, 0, 0, 0);
+}
+
+static long try_ipc(u64_t a, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
+{
+	UNUSED6;
+	return syscall6(SYS_IPC_REPLY_WAIT, 0, 0, 0, 0, 0, 0);
+}
+
 long driver_init(u64_t base)
 {
 	static const gate_handler_t handlers[] = {
 		pf, gp, ud, de, stack, kernel_jump, spin, count, uart_port,
+		try_exit, try_ipc,
 	};
 	for (u64_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
 		if (gate_register(base + i, handlers[i], PTR_NONE,

@@ -262,3 +262,14 @@ KTEST(gate_cr3_mode_baseline)
 	KT_EXPECT_EQ(this_cpu()->thread->cr3, 0);
 	driver_unload(d);
 }
+
+KTEST(gate_driver_cannot_end_or_block_borrowed_thread)
+{
+	/* A driver runs on its caller's thread: exiting it or turning it into
+	 * an IPC server is refused, from an application's call and from the
+	 * kernel's (where there is no application to exit at all). */
+	KT_EXPECT_EQ(gtest(GTEST_CALL, HOSTILE_GATES + HOSTILE_EXIT), -E_PERM);
+	KT_EXPECT_EQ(kcall(HOSTILE_GATES + HOSTILE_EXIT), -E_PERM);
+	KT_EXPECT_EQ(kcall(HOSTILE_GATES + HOSTILE_IPC), -E_PERM);
+	KT_EXPECT_EQ(this_cpu()->thread->gate_depth, 0);
+}

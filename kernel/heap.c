@@ -21,8 +21,6 @@ static u64 large_next = KERNEL_HEAP_BASE;
 
 extern u64 *kernel_pml4; /* main.c: the kernel's reference page tables */
 
-void heap_init(void) {}
-
 static int class_of(size_t total)
 {
 	int c = 0;

@@ -15,7 +15,6 @@
 
 #define HEAP_SMALL_MAX 2032
 
-void heap_init(void);
 void *kmalloc(size_t size);  /* NULL when out of memory */
 void *kzalloc(size_t size);
 void kfree(void *p);         /* NULL is ignored */

@@ -128,11 +128,7 @@ bool ipc_server_waiting(void) { return ep.open && ep.server; }
 
 static void run_server(void *name)
 {
-	const void *image;
-	size_t size;
-	i64 code;
-	if (module_find(name, &image, &size))
-		user_run(name, image, size, 0, &code, NULL);
+	user_run_module(name, 0, NULL, NULL);
 }
 
 struct thread *ipc_server_start(const char *name)

@@ -50,15 +50,8 @@ static void print_memory(void)
 
 static void run_first_app(void)
 {
-	const void *image;
-	size_t size;
 	i64 code = -1;
-
-	if (!module_find("hello", &image, &size)) {
-		kprintf("run: no \"hello\" module\n");
-		return;
-	}
-	int err = user_run("hello", image, size, 0, &code, NULL);
+	int err = user_run_module("hello", 0, &code, NULL);
 	kprintf("run: hello returned %d, exit code %ld\n", err, code);
 }
 
@@ -79,7 +72,6 @@ void kmain(u32 magic, u64 info_phys)
 	idt_init();
 	cpu_enable_protection();
 	percpu_init_slots();
-	heap_init();
 	pic_disable();
 	lapic_init();
 	cpu_measure_tsc();

@@ -1,6 +1,7 @@
 /* user.c - loading, running and tearing down ring-3 programs. */
 #include "user.h"
 #include "arch/x86.h"
+#include "bootinfo.h"
 #include "console.h"
 #include "cpu.h"
 #include "elf.h"
@@ -82,6 +83,16 @@ int user_run(const char *name, const void *image, size_t size, u64 arg,
 	if (exit_code)
 		*exit_code = run.exit_code;
 	return 0;
+}
+
+int user_run_module(const char *name, u64 arg, i64 *exit_code,
+		    struct fault_info *fault)
+{
+	const void *image;
+	size_t size;
+	if (!module_find(name, &image, &size))
+		return -E_NOENT;
+	return user_run(name, image, size, arg, exit_code, fault);
 }
 
 i64 user_heap_grow(u64 pages)

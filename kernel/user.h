@@ -35,6 +35,10 @@ struct user_run {
 int user_run(const char *name, const void *image, size_t size, u64 arg,
 	     i64 *exit_code, struct fault_info *fault);
 
+/* user_run() on the boot module named @name: -E_NOENT if there is none. */
+int user_run_module(const char *name, u64 arg, i64 *exit_code,
+		    struct fault_info *fault);
+
 /* From the system call path: end the current program. */
 __attribute__((noreturn)) void user_exit(i64 code);
 /* From the trap path: a ring-3 exception kills the current program. */

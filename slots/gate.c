@@ -9,7 +9,6 @@
 #include "kstring.h"
 #include "ptrclass.h"
 #include "window.h"
-#include "lapic.h"
 #include "memlayout.h"
 #include "percpu.h"
 

@@ -77,7 +77,7 @@ int view_map(struct view *v, u64 va, u64 pa, u64 flags)
 		return -E_INVAL;
 	int err = vm_map(v->tables, va, pa, flags);
 	if (!err)
-		track(v, va); /* a new mapping needs no flush: P=0 is never cached */
+		track(v, va); /* no flush: P=0 is never cached (SDM 3A §4.10.2.3) */
 	return err;
 }
 

@@ -25,12 +25,8 @@
 /* Run gtest with @action and @param; its exit code, or the run's error. */
 static i64 gtest(enum gtest_action action, u64 param)
 {
-	const void *image;
-	size_t size;
 	i64 code = 0;
-	if (!module_find("gtest", &image, &size))
-		return -E_NOENT;
-	int err = user_run("gtest", image, size, action | (param << 8), &code, NULL);
+	int err = user_run_module("gtest", action | (param << 8), &code, NULL);
 	return err ? err : code;
 }
 
@@ -84,12 +80,8 @@ KTEST(gate_stale_tlb_driver_to_app)
 {
 	/* The driver writes its page and returns its address; the app reads
 	 * it and must be killed by a #PF at exactly that address. */
-	const void *image;
-	size_t size;
 	struct fault_info f;
-	KT_EXPECT(module_find("gtest", &image, &size));
-	KT_EXPECT_EQ(user_run("gtest", image, size, GTEST_STALE_TO_APP, NULL, &f),
-		     -E_KILLED);
+	KT_EXPECT_EQ(user_run_module("gtest", GTEST_STALE_TO_APP, NULL, &f), -E_KILLED);
 	KT_EXPECT_EQ(f.vector, VEC_PF);
 	KT_EXPECT_EQ(addr_slot(f.cr2), driver_find("null")->slot);
 }

@@ -16,15 +16,12 @@
 
 KTEST(ipc_call_reply_round_trip)
 {
-	const void *image;
-	size_t size;
 	i64 code = -1;
 	struct thread *server = ipc_server_start("ipcserver");
 	KT_EXPECT(server != NULL);
 	if (!server)
 		return;
-	KT_EXPECT(module_find("gtest", &image, &size));
-	KT_EXPECT_EQ(user_run("gtest", image, size, GTEST_IPC, &code, NULL), 0);
+	KT_EXPECT_EQ(user_run_module("gtest", GTEST_IPC, &code, NULL), 0);
 	KT_EXPECT_EQ(code, 21);
 	const u64 args[6] = {10, 20, 30, 40, 50, 60};
 	KT_EXPECT_EQ(ipc_call(args), 210); /* a kernel client too */

@@ -21,12 +21,8 @@
 
 static i64 ptest(enum ptest_action action, u64 param)
 {
-	const void *image;
-	size_t size;
 	i64 code = 0;
-	if (!module_find("ptest", &image, &size))
-		return -E_NOENT;
-	int err = user_run("ptest", image, size, action | (param << 8), &code, NULL);
+	int err = user_run_module("ptest", action | (param << 8), &code, NULL);
 	return err ? err : code;
 }
 

@@ -37,15 +37,12 @@ static struct driver *load_ramfs(void)
 
 KTEST(ramfs_from_application)
 {
-	const void *app;
-	size_t app_size;
 	i64 code = -1;
 	struct driver *d = load_ramfs();
 	KT_EXPECT(d != NULL);
-	KT_EXPECT(module_find("ftest", &app, &app_size));
 	if (!d)
 		return;
-	KT_EXPECT_EQ(user_run("ftest", app, app_size, 0, &code, NULL), 0);
+	KT_EXPECT_EQ(user_run_module("ftest", 0, &code, NULL), 0);
 	KT_EXPECT_EQ(code, 0); /* else: the number of the step that failed */
 	driver_unload(d);
 }

@@ -26,12 +26,8 @@ static void run_job(void *p)
 {
 	struct job *j = p;
 	if (j->app) {
-		const void *image;
-		size_t size;
 		i64 code = -1;
-		BUG_ON(!module_find("gtest", &image, &size));
-		int err = user_run("gtest", image, size, GTEST_MEET | (j->arg << 8),
-				   &code, NULL);
+		int err = user_run_module("gtest", GTEST_MEET | (j->arg << 8), &code, NULL);
 		j->result = err ? err : code;
 		return;
 	}
@@ -40,6 +36,19 @@ static void run_job(void *p)
 }
 
 static void bump(void *p) { (*(int *)p)++; }
+
+/* Run jobs @a and @b on two new threads and wait for both; the id @a's
+ * thread had. */
+static unsigned run_both(struct job *a, struct job *b)
+{
+	struct thread *ta = thread_create(run_job, a);
+	struct thread *tb = thread_create(run_job, b);
+	BUG_ON(!ta || !tb);
+	unsigned id = ta->id;
+	thread_join(ta);
+	thread_join(tb);
+	return id;
+}
 
 KTEST(thread_create_join_leaks_nothing)
 {
@@ -59,15 +68,12 @@ KTEST(gate_concurrent_threads_in_one_driver)
 	struct job a = {NULL_GATES + NULL_MEET, 2, 0, false};
 	struct job b = {NULL_GATES + NULL_MEET, 2, 0, false};
 	struct driver *d = driver_find("null");
-	struct thread *ta = thread_create(run_job, &a);
-	struct thread *tb = thread_create(run_job, &b);
-	thread_join(ta);
-	thread_join(tb);
+	unsigned id = run_both(&a, &b);
 	/* Each saw both threads inside null at the same time. */
 	KT_EXPECT_EQ(a.result, 2);
 	KT_EXPECT_EQ(b.result, 2);
 	KT_EXPECT_EQ(d->active, 0);
-	KT_EXPECT_EQ(d->stack_cursor[ta->id], 0); /* stacks freed at join */
+	KT_EXPECT_EQ(d->stack_cursor[id], 0); /* stacks freed at join */
 }
 
 KTEST(gate_preempt_in_driver_keeps_view)
@@ -79,10 +85,7 @@ KTEST(gate_preempt_in_driver_keeps_view)
 	u64 before = cpu->counters.preempted_in_driver;
 	struct job a = {NULL_GATES + NULL_MEET, 2, 0, false};
 	struct job b = {0, 2, 0, true};
-	struct thread *ta = thread_create(run_job, &a);
-	struct thread *tb = thread_create(run_job, &b);
-	thread_join(ta);
-	thread_join(tb);
+	run_both(&a, &b);
 	KT_EXPECT_EQ(a.result, 2);
 	KT_EXPECT_EQ(b.result, 2);
 	KT_EXPECT(cpu->counters.preempted_in_driver > before);

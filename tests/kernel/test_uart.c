@@ -16,11 +16,7 @@
 
 static int run_gtest(enum gtest_action a, i64 *code, struct fault_info *f)
 {
-	const void *image;
-	size_t size;
-	if (!module_find("gtest", &image, &size))
-		return -E_NOENT;
-	return user_run("gtest", image, size, a, code, f);
+	return user_run_module("gtest", a, code, f);
 }
 
 KTEST(uart_output_through_driver)

@@ -15,11 +15,7 @@
 /* Run the utest program with @action; returns user_run()'s result. */
 static int run_utest(enum utest_action action, i64 *code, struct fault_info *f)
 {
-	const void *image;
-	size_t size;
-	if (!module_find("utest", &image, &size))
-		return -E_NOENT;
-	return user_run("utest", image, size, action, code, f);
+	return user_run_module("utest", action, code, f);
 }
 
 static void expect_exit_ok(enum utest_action action)

@@ -51,10 +51,16 @@ int memcmp(const void *a, const void *b, size_t n)
 
 size_t strlen(const char *s)
 {
-	size_t n = 0;
-	while (s[n])
-		n++;
-	return n;
+	/* Bytes up to the first aligned quadword, then quadwords. */
+	const char *p = s;
+	for (; (u64)p & 7; p++)
+		if (!*p)
+			return (size_t)(p - s);
+	for (const u64 *q = (const u64 *)p;; q++) {
+		unsigned i = zero_byte_index(*q);
+		if (i < 8)
+			return (size_t)((const char *)q + i - s);
+	}
 }
 
 size_t strnlen(const char *s, size_t max)

@@ -123,7 +123,7 @@ i64 driver_heap_grow(struct driver *d, u64 pages)
 static void free_view(struct driver *d)
 {
 	struct slot_cpu *c = &this_cpu()->slots;
-	if (d->mode == DRIVER_TRUSTED)
+	if (driver_always_shown(d->mode))
 		view_hide_always(c, &d->view);
 	view_destroy(c, &d->view, pmm_free);
 }
@@ -137,7 +137,7 @@ static int start(struct driver *d)
 	d->view.io_base = d->io_base;
 	d->view.io_count = d->io_count;
 	err = load_image(d);
-	if (!err && d->mode == DRIVER_TRUSTED)
+	if (!err && driver_always_shown(d->mode))
 		view_show_always(&this_cpu()->slots, &d->view);
 	if (!err && d->mode == DRIVER_CR3) /* a whole address space of its own */
 		memcpy(d->view.tables + KERNEL_FIRST_PML4, kernel_pml4 + KERNEL_FIRST_PML4,
@@ -148,6 +148,10 @@ static int start(struct driver *d)
 		free_view(d);
 	return err;
 }
+
+static const char *const mode_names[] = {
+	[DRIVER_SLOT] = "", [DRIVER_TRUSTED] = ", trusted", [DRIVER_CR3] = ", cr3",
+	[DRIVER_ALLMAPPED] = ", allmapped"};
 
 int driver_load(const char *name, const void *image, size_t size,
 		const struct driver_options *opt, struct driver **out)
@@ -176,7 +180,7 @@ int driver_load(const char *name, const void *image, size_t size,
 	kprintf("driver %s: slot %u at 0x%lx, gates from %lu, policy %s, ports %u%s\n",
 		d->name, d->slot, slot_base(d->slot), d->gate_base,
 		d->policy == DRIVER_RESTART ? "restart" : "refuse", d->io_count,
-		d->mode == DRIVER_TRUSTED ? ", trusted" : d->mode == DRIVER_CR3 ? ", cr3" : "");
+		mode_names[d->mode]);
 	*out = d;
 	return 0;
 }
@@ -304,9 +308,10 @@ void drivers_load_modules(void)
 		struct driver *d;
 		if (!parse_module_line(m->cmdline, name, &opt))
 			continue;
-		opt.mode = on_cmdline("trusted", name) ? DRIVER_TRUSTED
-			 : on_cmdline("cr3", name)   ? DRIVER_CR3
-						     : DRIVER_SLOT;
+		opt.mode = on_cmdline("trusted", name)   ? DRIVER_TRUSTED
+			 : on_cmdline("cr3", name)       ? DRIVER_CR3
+			 : on_cmdline("allmapped", name) ? DRIVER_ALLMAPPED
+							 : DRIVER_SLOT;
 		driver_load(name, phys_to_virt(m->start), m->end - m->start, &opt, &d);
 	}
 }

@@ -20,6 +20,14 @@
  * kernel pages).  The driver still runs at ring 3, but nothing isolates
  * it from its callers.
  *
+ * All-mapped mode (allmapped=NAME), the SPEC's `allmapped` baseline:
+ * like trusted, its slot is shown in every view and a gate into it swaps
+ * and flushes nothing, but pointers reach it the way they reach an
+ * isolated driver, through its windows (mapped, bounced or copied by the
+ * gate's class).  What separates `allmapped` from `slot-*` is therefore
+ * exactly the slot swap and its flush; a system whose drivers are all
+ * loaded this way has every slot present and no isolation between them.
+ *
  * CR3 mode (cr3=NAME on the command line), the baseline the gate is
  * measured against: the same image, but a call switches to the driver's
  * own address space by loading CR3 with its PML4 (its slot plus the
@@ -50,10 +58,15 @@
 
 enum driver_policy { DRIVER_RESTART, DRIVER_REFUSE };
 enum driver_mode {
-	DRIVER_SLOT,    /* isolated: its slot swapped in by the gate */
-	DRIVER_TRUSTED, /* shown in every view: no slot swap, no flush */
-	DRIVER_CR3,     /* isolated: its own address space, loaded into CR3 */
+	DRIVER_SLOT = 0,      /* isolated: its slot swapped in by the gate */
+	DRIVER_TRUSTED = 1,   /* shown in every view: no slot swap, no flush */
+	DRIVER_CR3 = 2,       /* isolated: its own address space, loaded into CR3 */
+	DRIVER_ALLMAPPED = 3, /* shown in every view, pointers through windows */
 };
+
+/* Shown in every view (view_show_always): no swap, no flush on a gate.
+ * One bit of the mode, so the gate path tests it in one instruction. */
+static inline bool driver_always_shown(enum driver_mode m) { return m & 1; }
 
 struct driver {
 	char name[DRIVER_NAME_MAX];
@@ -85,7 +98,7 @@ struct driver_options {
 	enum driver_policy policy;
 	u64 gate_base;       /* first gate number, handed to driver_init */
 	u16 io_base, io_count; /* I/O ports it may use (0 = none) */
-	enum driver_mode mode; /* kernel command line trusted=A,B cr3=C,D */
+	enum driver_mode mode; /* command line trusted=A,B cr3=C allmapped=D */
 };
 
 int driver_load(const char *name, const void *image, size_t size,

@@ -69,7 +69,7 @@ void gate_unregister_all(struct driver *d)
 
 /*
  * Make @d's memory reachable on this CPU, the way its mode says: swap its
- * slot in (the gate), nothing (trusted), or load its own PML4 into CR3
+ * slot in (the gate), nothing (trusted, allmapped: always shown), or load its own PML4 into CR3
  * (the baseline).  The thread records a CR3 of its own so that a switch
  * to another thread and back restores it (thread.c).
  */
@@ -80,7 +80,7 @@ static void switch_into(struct cpu *cpu, struct driver *d)
 		view_switch(&cpu->slots, &d->view);
 		return;
 	}
-	if (d->mode == DRIVER_TRUSTED)
+	if (driver_always_shown(d->mode))
 		return;
 	if (t->cr3) /* leave another CR3-mode driver's address space first */
 		slot_cpu_reload(&cpu->slots);

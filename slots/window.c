@@ -60,27 +60,36 @@ static int check_pages(const struct window *w, u64 p, u64 size, bool write)
 	return 0;
 }
 
-/* Length of the string at @p with its NUL, reading through the caller's
- * page tables page by page. */
+/* Length of the string at @p with its NUL (at most PTR_STR_MAX), reading
+ * through the caller's page tables page by page, a quadword at a time
+ * (bytes before @p in the first quadword count as non-zero). */
 static int string_size(const struct window *w, u64 p, u64 *size)
 {
-	int err = check_range(w, p, 1);
-	const u8 *bytes = NULL;
-	u64 pa;
-
-	for (u64 i = 0; !err && i < PTR_STR_MAX; i++) {
-		if (i == 0 || IS_ALIGNED(p + i, PAGE_SIZE)) {
-			if ((err = check_range(w, p + i, 1)) != 0 ||
-			    (err = translate(w, p + i, false, &pa)) != 0)
-				return err;
-			bytes = (const u8 *)phys_to_virt(pa) - i;
-		}
-		if (bytes[i] == 0) {
-			*size = i + 1;
-			return 0;
+	const u64 end = p + PTR_STR_MAX; /* the NUL lies below */
+	for (u64 page = ALIGN_DOWN(p, PAGE_SIZE); page < end; page += PAGE_SIZE) {
+		u64 from = MAX(p, page), pa;
+		int err = check_range(w, from, 1);
+		if (err || (err = translate(w, from, false, &pa)) != 0)
+			return err;
+		const u64 *q = (const u64 *)phys_to_virt(ALIGN_DOWN(pa, 8));
+		u64 va = ALIGN_DOWN(from, 8);
+		u64 x = *q | ((1ull << (8 * (from & 7))) - 1);
+		for (;;) {
+			unsigned i = zero_byte_index(x);
+			if (i < 8) {
+				u64 len = va + i - p;
+				if (len >= PTR_STR_MAX)
+					break;
+				*size = len + 1;
+				return 0;
+			}
+			va += 8;
+			if (va >= end || IS_ALIGNED(va, PAGE_SIZE))
+				break;
+			x = *++q;
 		}
 	}
-	return err ? err : -E_PTR_UNTERMINATED;
+	return -E_PTR_UNTERMINATED;
 }
 
 static int validate(struct window *w, const struct ptr_param *pp,

@@ -6,6 +6,8 @@
  *            under the kernel's flush strategy (reported as slot-FLUSH);
  *   trusted  the same into the same image loaded trusted: shown in every
  *            view, no slot swap, no flush;
+ *   allmapped the same into the same image loaded all-mapped: shown in
+ *            every view like trusted (pointers would go through windows);
  *   cr3      the same into the same image in CR3 mode: its own address
  *            space, loaded into CR3 (cr3-pcid in PCID builds);
  *   ipc      an L4-style call/reply to a server thread in its own address
@@ -39,6 +41,7 @@ static long gate(u64_t base)
 
 static long slot(u64_t p, u64_t i) { (void)p, (void)i; return gate(NULL_GATES); }
 static long trusted(u64_t p, u64_t i) { (void)p, (void)i; return gate(NULLT_GATES); }
+static long allmapped(u64_t p, u64_t i) { (void)p, (void)i; return gate(NULLA_GATES); }
 static long cr3(u64_t p, u64_t i) { (void)p, (void)i; return gate(NULLC_GATES); }
 
 static long ipc(u64_t p, u64_t i)
@@ -51,6 +54,7 @@ BENCH(call, .name = "call", .body = plain_call);
 BENCH(syscall, .name = "syscall", .body = null_syscall);
 BENCH(slot, .name = "slot", .body = slot);
 BENCH(trusted, .name = "trusted", .body = trusted);
+BENCH(allmapped, .name = "allmapped", .body = allmapped);
 BENCH(cr3, .name = "cr3", .body = cr3);
 BENCH(ipc, .name = "ipc", .body = ipc);
 

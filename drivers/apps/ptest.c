@@ -42,6 +42,41 @@ static long buf_out(u64_t n)
 	return p[-1] == 0xaa && p[n] == 0xbb ? 0 : 4;
 }
 
+/* Strings that start at every quadword alignment before a page end and
+ * end before, on and after it; then the longest string and one too long. */
+static long str_edges(void)
+{
+	static const u64_t lens[] = {0, 1, 7, 8, 9, 15, 16, 17, 31, 4095};
+	long k = 0;
+	/* Bytes before the start, in its quadword, are not the string: with
+	 * nothing but 'q' after it, a scan that took the NUL before it would
+	 * run on and call the string unterminated. */
+	for (u64_t i = 4000; i < 4096 + 2 * PTR_STR_MAX; i++)
+		buf[i] = 'q';
+	for (u64_t start = 4089; start < 4096; start++, k++) {
+		buf[start - 1] = 0, buf[start] = 0;
+		if (echo(ECHO_STRLEN, (u64_t)buf + start, 0, 0) != 0)
+			return 1000 * k + 1;
+		buf[start - 1] = 'q';
+	}
+	for (u64_t start = 4096 - 24; start < 4096 + 8; start++)
+		for (u64_t j = 0; j < sizeof(lens) / sizeof(lens[0]); j++, k++) {
+			char *s = (char *)buf + start;
+			s[-1] = 0; /* a NUL just before must not count */
+			for (u64_t i = 0; i < lens[j]; i++)
+				s[i] = (char)('a' + i % 26);
+			s[lens[j]] = 0;
+			if (echo(ECHO_STRLEN, (u64_t)s, 0, 0) != (long)lens[j])
+				return 1000 * k + 1;
+		}
+	for (u64_t i = 0; i < PTR_STR_MAX; i++) /* its NUL one byte too far */
+		buf[100 + i] = 'z';
+	buf[100 + PTR_STR_MAX] = 0;
+	if (echo(ECHO_STRLEN, (u64_t)buf + 100, 0, 0) != -E_PTR_UNTERMINATED)
+		return 1000 * k + 1;
+	return 0;
+}
+
 static long bad(u64_t kind)
 {
 	for (int i = 0; i < (int)sizeof(unterminated); i++)
@@ -115,6 +150,14 @@ long main(u64_t arg)
 			return 2;
 		long where = gate_call(ECHOT_GATES + ECHO_WHERE, (u64_t)buf, 64, 0, 0, 0, 0);
 		return where == (long)buf ? 0 : 1; /* no window: the same pointer */
+	}
+	case PT_STR_EDGES:
+		return str_edges();
+	case PT_ALLMAPPED: {
+		if (sum_check(ECHOA_GATES + ECHO_SUM, 50000) != 0)
+			return 2;
+		long where = gate_call(ECHOA_GATES + ECHO_WHERE, (u64_t)buf, 64, 0, 0, 0, 0);
+		return where > 0 && where != (long)buf ? 0 : 1;
 	}
 	case PT_HANDLE_BUF: {
 		if (echo(ECHO_READ_INTO, 7, (u64_t)buf, 100) != 100)

@@ -15,6 +15,7 @@
 #include "kstring.h"
 #include "ktest.h"
 #include "user.h"
+#include "vm.h"
 #include "window.h"
 #include "slotgate/gates.h"
 #include "slotgate/ptest.h"
@@ -27,6 +28,7 @@ static i64 ptest(enum ptest_action action, u64 param)
 }
 
 KTEST(ptr_str_in) { KT_EXPECT_EQ(ptest(PT_STR_IN, 0), 11); }
+KTEST(ptr_str_in_edges) { KT_EXPECT_EQ(ptest(PT_STR_EDGES, 0), 0); }
 
 KTEST(ptr_buf_in_sizes)
 {
@@ -136,4 +138,26 @@ KTEST(ptr_trusted_mode_same_image)
 	kfree(b);
 	/* Bad pointers are still refused. */
 	KT_EXPECT_EQ(ptest(PT_BAD, BAD_KERNEL), -E_PTR_KERNEL);
+}
+
+KTEST(ptr_allmapped_mode_same_image)
+{
+	/* echoa is echo's image loaded with allmapped=echoa: its slot is
+	 * present in every view, no swap, no flush, but pointers go through
+	 * its windows as for an isolated driver. */
+	struct driver *a = driver_find("echoa");
+	struct cpu *cpu = this_cpu();
+	KT_EXPECT(a && a->mode == DRIVER_ALLMAPPED);
+	if (!a)
+		return;
+	KT_EXPECT(cpu->slots.pml4[a->slot] & PTE_P); /* shown with no gate open */
+	KT_EXPECT_EQ(ptest(PT_ALLMAPPED, 0), 0);
+	struct slot_counters before = cpu->slots.counters;
+	const u64 own[6] = {slot_base(a->slot)};
+	KT_EXPECT(gate_call_kernel(ECHOA_GATES + ECHO_PEEK, own) >= 0);
+	struct slot_counters after = cpu->slots.counters;
+	KT_EXPECT_EQ(after.pml4e_writes - before.pml4e_writes, 0);
+	KT_EXPECT_EQ(after.cr3_writes - before.cr3_writes, 0);
+	KT_EXPECT_EQ(after.invlpgs - before.invlpgs, 0);
+	KT_EXPECT_EQ(window_pages_mapped(), 0);
 }

@@ -17,6 +17,8 @@
 #define NULLC_GATES 160  /* drivers/null again, in CR3 mode (bench) */
 #define RAMFST_GATES 176 /* drivers/ramfs again, trusted (bench) */
 #define RAMFSC_GATES 192 /* drivers/ramfs again, in CR3 mode (bench) */
+#define NULLA_GATES 256  /* drivers/null again, all-mapped mode (bench) */
+#define ECHOA_GATES 272  /* drivers/echo again, all-mapped mode */
 /* The driver-count sweep's copies of null: copy i at CLONE_GATES + 8 i. */
 #define CLONE_GATES 1024
 #define CLONE_STRIDE 8

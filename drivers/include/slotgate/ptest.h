@@ -21,6 +21,12 @@ enum ptest_action {
 	PT_HANDLE_BUF,      /* echo.read_into(7, 100 bytes): 0 if all 7 */
 	PT_TRUSTED,         /* the trusted echo: sum right and where() the
 			       caller's own address ? 0 : 1 */
+	PT_STR_EDGES,       /* echo.strlen of strings of 0..4095 chars at
+			       every alignment across a page end, and one
+			       of 4096: 0 if every length (and the refusal)
+			       is right, else 1000 * case + 1 */
+	PT_ALLMAPPED,       /* the all-mapped echo: sum right and where() a
+			       window in its slot, not the caller's ? 0 : 1 */
 };
 
 enum ptest_bad {

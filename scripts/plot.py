@@ -126,6 +126,8 @@ def plans(results):
                             xs=sorted({r["param"] for r in mine}),
                             series=[(m, {x: v for (mm, x), v in cell.items() if mm == m},
                                      None) for m in mechs]))
+        for p in out:
+            p.setdefault("accel", accel)
     return [p for p in out if p["kind"] == "bars" or all(drawable(p))]
 
 

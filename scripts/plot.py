@@ -216,10 +216,12 @@ def lines_script(p, out):
     with open(dat, "w") as f:
         f.write("# " + p["xlabel"] + " | " + " | ".join(s[0] for s in series) + "\n")
         for x in xs:
-            f.write(f"{x} " + " ".join(str(s[1][x]) if x in s[1] else "NaN"
+            f.write(f"{x} " + " ".join(str(s[1][x]) if x in s[1] else "?"
                                        for s in series) + "\n")
     script = HEAD.format(png=gp_str(os.path.join(out, p["name"] + ".png")),
                          title=gp_str(p["title"]))
+    # '?' for a cell with no row: the line joins its neighbours
+    script += "set datafile missing '?'\n"
     script += f"set xlabel {gp_str(p['xlabel'])}\nset ylabel {gp_str(p['ylabel'])}\n"
     lo, hi = min(xs), max(xs)
     if p["logx"]:
@@ -231,8 +233,10 @@ def lines_script(p, out):
                    f"set xrange [{min(first, lo) / 1.12}:{max(last, hi) * 1.12}]\n")
     elif lo == hi:
         script += f"set xrange [{lo - 1}:{hi + 1}]\n"
-    elif all(float(x).is_integer() for x in xs) and len(xs) <= 16:
-        script += "set xtics 1\n" if hi - lo <= 16 else ""
+    else:  # a margin, so the end points are drawn whole
+        script += "set autoscale xfix\nset offsets graph 0.03, graph 0.03, 0, 0\n"
+        if all(float(x).is_integer() for x in xs) and hi - lo <= 16:
+            script += "set xtics 1\n"
     if p["logy"]:
         script += "set logscale y 10\nset format y '%.0s%c'\n"
     else:
@@ -243,9 +247,12 @@ def lines_script(p, out):
         colour = PALETTE[(k - 1) % len(PALETTE)]
         # a point shape per colour, filled for solid lines, open for dashed
         pt = (7, 5, 9, 11, 13)[(k - 1) % 5] - (dash != 1)
-        plots.append(f"{gp_str(dat)} using 1:{i + 2} with linespoints lw 1.5 "
-                     f"lc rgb '{colour}' dt {dash} pt {pt} "
-                     f"ps 0.8 title {gp_str(title)}")
+        # earlier lines drawn wider, so one that another covers (equal
+        # medians, as slot-pcid and slot-invpcid often are) still shows
+        n = len(series) - 1 - i
+        plots.append(f"{gp_str(dat)} using 1:{i + 2} with linespoints "
+                     f"lw {1.5 + 0.5 * min(n, 4):.1f} lc rgb '{colour}' dt {dash} "
+                     f"pt {pt} ps {0.8 + 0.15 * min(n, 4):.2f} title {gp_str(title)}")
     script += "plot " + ", \\\n     ".join(plots) + "\n"
     return dat, script
 

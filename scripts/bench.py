@@ -92,7 +92,24 @@ def per_trip(r):
     return " ".join(parts)
 
 
-def print_table(accel, accel_line, env, rows):
+ORDER = ["timer", "call", "syscall", "linux-getpid", "ipc", "trusted", "allmapped",
+         "cr3", "cr3-pcid", "slot-reload", "slot-invlpg", "slot-pcid", "slot-invpcid",
+         "linux-pipe"]
+BUFFER = re.compile(r"^(?P<cls>.+)-(?P<how>map|copy)$")
+# The sweeps, in print order: bench -> what its param is.
+SWEEPS = [("working-set", "W", "working set (caller and driver each touch W pages)"),
+          ("nesting", "depth", "gates nested"),
+          ("drivers", "drivers", "drivers called in rotation"),
+          ("ramfs-file", "bytes", "ramfs: write, read back, delete a file of N bytes")]
+
+
+def mech_key(m):
+    return (ORDER.index(m) if m in ORDER else len(ORDER), m)
+
+
+def print_table(accel, accel_line, env, rows, pcid_in=()):
+    """One accelerator's block.  pcid_in: the accelerators whose tables
+    have a cr3-pcid row, named when this one has none."""
     unit = unit_for(accel)
     feats = " ".join(k for k in ("pcid", "invpcid", "pge", "nx", "smep", "smap",
                                  "x2apic", "invariant_tsc", "rdtscp") if env.get(k))
@@ -109,79 +126,97 @@ def print_table(accel, accel_line, env, rows):
               "nothing about hardware.")
     if accel == "kvm" and "vmx/svm" in accel_line and "no vmx" in accel_line:
         print("   NOTE: paravirtual KVM without vmx/svm: figures are not hardware costs.")
-    base = next((r["median"] for r in rows if r["mechanism"] == "syscall"), 0)
+    trips = [r for r in rows if r.get("bench", "roundtrip") == "roundtrip"]
+    base = next((r["median"] for r in trips if r["mechanism"] == "syscall"), 0)
     # The second reference: cr3-pcid where the build has PCIDs, else cr3.
-    ref_name = "cr3-pcid" if any(r["mechanism"] == "cr3-pcid" for r in rows) else "cr3"
-    ref = next((r["median"] for r in rows if r["mechanism"] == ref_name), 0)
+    ref_name = "cr3-pcid" if any(r["mechanism"] == "cr3-pcid" for r in trips) else "cr3"
+    ref = next((r["median"] for r in trips if r["mechanism"] == ref_name), 0)
     ns = unit == "cycles" and accel == "kvm" and env.get("tsc_hz")
     print("   TLB-miss counts: not measured (Slotgate reads no PMU; no guest here has one)")
-    print(f"   {'mechanism':<14}{'median':>9}{'p10':>8}{'p90':>8}{'min':>8}"
-          f"  {'unit':<13}{'ns':>7}{'/syscall':>9}{'/' + ref_name:>10}"
-          "   kernel work per round trip")
-    sweep = [r for r in rows if r.get("bench") == "working-set"]
-    buffers = [r for r in rows if str(r.get("bench", "")).startswith("buf_in")]
-    others = [r for r in rows if r.get("bench") not in ("roundtrip", "working-set")
-              and not str(r.get("bench", "")).startswith("buf_in")]
-    order = ["timer", "call", "syscall", "linux-getpid", "ipc", "trusted", "cr3",
-             "cr3-pcid", "slot-reload", "slot-invlpg", "slot-pcid", "slot-invpcid",
-             "linux-pipe"]
-    rows = sorted((r for r in rows if r.get("bench", "roundtrip") == "roundtrip"),
-                  key=lambda r: order.index(r["mechanism"])
-                  if r["mechanism"] in order else len(order))
-    for r in rows:
+    if ref_name == "cr3" and trips:
+        where = [a for a in pcid_in if a != accel]
+        print(f"   (no cr3-pcid row here, this build has no PCIDs: ratios to cr3; "
+              + (f"cr3-pcid is in the {', '.join(where)} table)" if where
+                 else "no table in this run has cr3-pcid)"))
+    if trips:
+        print(f"   {'mechanism':<14}{'median':>9}{'p10':>8}{'p90':>8}{'min':>8}"
+              f"  {'unit':<13}{'ns':>7}{'/syscall':>9}{'/' + ref_name:>10}"
+              "   kernel work per round trip")
+    timer = None
+    for r in sorted(trips, key=lambda r: mech_key(r["mechanism"])):
         if r["mechanism"] == "timer":
+            timer = r
             continue
         ns_s = f"{r['median'] * 1e9 / env['tsc_hz']:.1f}" if ns else "-"
         ratio = f"{r['median'] / base:.2f}" if base else "-"
         ratio2 = f"{r['median'] / ref:.2f}" if ref else "-"
         print(f"   {r['mechanism']:<14}{r['median']:>9}{r['p10']:>8}{r['p90']:>8}"
               f"{r['min']:>8}  {unit:<13}{ns_s:>7}{ratio:>9}{ratio2:>10}   {per_trip(r)}")
-    timer = next((r for r in rows if r["mechanism"] == "timer"), None)
     if timer:
         print(f"   (timer overhead {timer['median']} {unit} subtracted; "
               f"n={timer['n']} samples per row, first sample reported apart)")
-    if sweep:
-        print_sweep(sweep, unit)
-    if buffers:
-        print_buffers(buffers, unit)
-    for bench in sorted({r["bench"] for r in others}):
-        print(f"   {bench}, median {unit}:")
-        for r in sorted((r for r in others if r["bench"] == bench),
-                        key=lambda r: (r["param"], r["mechanism"])):
-            print(f"   {r['param']:>10}  {r['mechanism']:<14}{r['median']:>10}")
+    sweeps = [r for r in rows if r.get("bench", "roundtrip") != "roundtrip"]
+    known = {b for b, _, _ in SWEEPS}
+    by_bench = {}
+    for r in sweeps:
+        by_bench.setdefault(r["bench"], []).append(r)
+    for bench, label, what in SWEEPS[:1]:
+        if bench in by_bench:
+            print_matrix(by_bench[bench], label, f"{what}, median {unit}", work=True)
+    for cls in sorted({BUFFER.match(b).group("cls") for b in by_bench if BUFFER.match(b)}):
+        print_buffers(cls, [r for r in sweeps if BUFFER.match(r["bench"])
+                            and BUFFER.match(r["bench"]).group("cls") == cls], unit)
+    for bench, label, what in SWEEPS[1:]:
+        if bench in by_bench:
+            print_matrix(by_bench[bench], label, f"{what}, median {unit}")
+    for bench in sorted(b for b in by_bench if b not in known and not BUFFER.match(b)):
+        print_matrix(by_bench[bench], "param", f"{bench}, median {unit}")
 
 
-def print_buffers(buffers, unit):
-    """buf_in round trips by size: the caller's pages mapped, or copied."""
-    cell = {(r["bench"], r["param"]): r["median"] for r in buffers}
-    sizes = sorted({r["param"] for r in buffers})
-    mech = buffers[0]["mechanism"]
-    print(f"   buf_in into echo ({mech}), median {unit}:")
-    print(f"   {'bytes':>10}{'mapped':>12}{'copied':>12}")
-    for n in sizes:
-        m = cell.get(("buf_in-map", n), "-")
-        c = cell.get(("buf_in-copy", n), "-")
-        print(f"   {n:>10}{m:>12}{c:>12}")
+def print_grid(head, lines):
+    """Right-aligned columns as wide as their widest cell."""
+    widths = [max(len(str(row[i])) for row in head + lines) for i in range(len(head[0]))]
+    for row in head + lines:
+        print("   " + "".join(f"{str(c):>{w + (2 if i else 0)}}"
+                              for i, (c, w) in enumerate(zip(row, widths))))
 
 
-def print_sweep(sweep, unit):
-    """Working set W: the caller and the driver each touch W pages."""
-    mechs = sorted({r["mechanism"] for r in sweep})
-    params = sorted({r["param"] for r in sweep})
-    cell = {(r["mechanism"], r["param"]): r for r in sweep}
-    print(f"   working set (caller and driver each touch W pages), median {unit}:")
-    print("   " + f"{'W':>6}" + "".join(f"{m:>22}" for m in mechs))
-    for w in params:
-        line = f"   {w:>6}"
+def print_matrix(rows, label, title, work=False):
+    """A sweep: one line per param, one column per mechanism (with the
+    kernel's CR3 writes and INVLPGs per round trip when work is set)."""
+    mechs = sorted({r["mechanism"] for r in rows}, key=mech_key)
+    cell = {}
+    for r in rows:
+        cell.setdefault((r["mechanism"], r["param"]), r)
+    lines = []
+    for p in sorted({r["param"] for r in rows}):
+        line = [p]
         for m in mechs:
-            r = cell.get((m, w))
-            if not r:
-                line += f"{'-':>22}"
-                continue
-            n = r.get("counters_per") or 1
-            work = f"cr3 {r['cr3_writes'] / n:.0f} invlpg {r['invlpgs'] / n:.0f}"
-            line += f"{r['median']:>8} ({work:>11})"
-        print(line)
+            r = cell.get((m, p))
+            if r and work:
+                n = r.get("counters_per") or 1
+                line.append(f"{r['median']} (cr3 {r.get('cr3_writes', 0) / n:.0f} "
+                            f"invlpg {r.get('invlpgs', 0) / n:.0f})")
+            else:
+                line.append(r["median"] if r else "-")
+        lines.append(line)
+    print(f"   {title}:")
+    print_grid([[label] + mechs], lines)
+
+
+def print_buffers(cls, rows, unit):
+    """One pointer class by size: the caller's pages mapped, or copied,
+    a pair of columns per mechanism."""
+    mechs = sorted({r["mechanism"] for r in rows}, key=mech_key)
+    cell = {}
+    for r in rows:
+        cell.setdefault((r["mechanism"], BUFFER.match(r["bench"]).group("how"),
+                         r["param"]), r["median"])
+    lines = [[n] + [cell.get((m, how, n), "-") for m in mechs for how in ("map", "copy")]
+             for n in sorted({r["param"] for r in rows})]
+    print(f"   {cls} into echo, median {unit}, mapped and copied:")
+    print_grid([[""] + [m for m in mechs for _ in (0, 1)],
+                ["bytes"] + ["mapped", "copied"] * len(mechs)], lines)
 
 
 def main():
@@ -203,8 +238,10 @@ def main():
         table[2].extend(r for r in rows
                         if (r["mechanism"], r.get("bench"), r.get("param")) not in seen)
     results = []
+    pcid_in = [real for real, (_, _, rows) in tables.items()
+               if any(r["mechanism"] == "cr3-pcid" for r in rows)]
     for real, (accel_line, env, rows) in tables.items():
-        print_table(real, accel_line, env, rows)
+        print_table(real, accel_line, env, rows, pcid_in)
     for real, accel_line, env, rows in runs:
         for r in rows:
             results.append(dict(r, accel=real, unit=unit_for(real),

@@ -26,11 +26,8 @@ void flush_invlpg_switch(struct slot_cpu *c, struct view *from, struct view *to)
 		tlb_write_cr3(&c->counters, c->pml4_phys);
 		return;
 	}
-	for (u32 i = 0; i < from->tracked_count; i++) {
-		if (FLUSH_BUGGY(FLUSH_BUG_DROP_INVLPG) && i == 0)
-			continue;
-		tlb_invlpg(&c->counters, from->tracked[i]);
-	}
+	u32 skip = FLUSH_BUGGY(FLUSH_BUG_DROP_INVLPG) && from->tracked_count ? 1 : 0;
+	tlb_invlpg_list(&c->counters, from->tracked + skip, from->tracked_count - skip);
 	if (from->tracked_count == 0)
 		tlb_invlpg(&c->counters, slot_base(from->slot));
 }

@@ -65,6 +65,13 @@ static inline void tlb_invlpg(struct slot_counters *n, u64 va)
 	n->invlpgs++;
 	hw_invlpg(va);
 }
+/* INVLPG of @n addresses, counted once: a tight loop on the gate path. */
+static inline void tlb_invlpg_list(struct slot_counters *n, const u64 *va, u32 count)
+{
+	n->invlpgs += count;
+	for (const u64 *end = va + count; va < end; va++)
+		hw_invlpg(*va);
+}
 static inline void tlb_invpcid(struct slot_counters *n, u64 type, u64 pcid, u64 va)
 {
 	n->invpcids++;

@@ -101,17 +101,6 @@ int view_unmap(struct slot_cpu *c, struct view *v, u64 va, u64 *pa)
 	return 0;
 }
 
-void view_hide(struct slot_cpu *c, struct view *v)
-{
-	if (v)
-		tlb_write_pml4e(&c->counters, &c->pml4[v->slot], 0);
-}
-
-void view_show(struct slot_cpu *c, struct view *v)
-{
-	if (v)
-		tlb_write_pml4e(&c->counters, &c->pml4[v->slot], v->tables[v->slot]);
-}
 
 void view_switch(struct slot_cpu *c, struct view *to)
 {

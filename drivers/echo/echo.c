@@ -15,6 +15,7 @@
  *   +9 take(buf, n)           buf_in: touch nothing, return n (what
  *                             passing a buffer costs, for the benchmarks)
  */
+#include "slotgate/app.h"
 #include "slotgate/driver.h"
 #include "slotgate/gates.h"
 
@@ -23,7 +24,7 @@
 static long strlen_gate(u64_t s, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
 {
 	UNUSED(b), UNUSED(c), UNUSED(d), UNUSED(e), UNUSED(f);
-	return (long)str_len((const char *)s);
+	return (long)strlen((const char *)s);
 }
 
 static long sum(const unsigned char *p, u64_t n)
@@ -61,7 +62,7 @@ static long upcase_gate(u64_t p, u64_t n, u64_t c, u64_t d, u64_t e, u64_t f)
 static long two_gate(u64_t s, u64_t p, u64_t n, u64_t d, u64_t e, u64_t f)
 {
 	UNUSED(d), UNUSED(e), UNUSED(f);
-	return (long)str_len((const char *)s) * 1000000 +
+	return (long)strlen((const char *)s) * 1000000 +
 	       sum((const unsigned char *)p, n);
 }
 

@@ -131,6 +131,10 @@ void ipc_close(void)
 {
 	ep.open = false;
 	if (ep.server) {
+		/* The scheduler resumes it: with no view on this CPU's PML4 -
+		 * the one it saved may be a client's that has gone since (it
+		 * shows its own again as it leaves reply_wait). */
+		ep.server->view = NULL;
 		ep.server->state = THREAD_READY; /* its reply_wait returns -E_DEAD */
 		ep.server = NULL;
 	}
@@ -269,6 +273,19 @@ static int check_area(u64 area, u64 size)
 	return 0;
 }
 
+/*
+ * The server goes on without its client, which was released: this CPU's
+ * PML4 must stop showing the client's view, which a switch away from the
+ * server would save as the server's (thread_yield) and restore after the
+ * client may be gone.  Show nothing there, and stay on the server's CR3.
+ */
+static void forget_client_view(struct cpu *cpu)
+{
+	slot_cpu_reload(&cpu->slots);
+	view_switch(&cpu->slots, NULL);
+	tlb_write_cr3(&cpu->slots.counters, cpu->thread->cr3);
+}
+
 /* Copy the long client's reply; on failure release the client with its
  * error (it runs when the scheduler picks it) and return the server's. */
 static int reply_items(u64 reply, u64 len)
@@ -288,6 +305,7 @@ static int reply_items(u64 reply, u64 len)
 	ep.client = NULL;
 	client->ipc_value = client_err;
 	client->state = THREAD_READY;
+	forget_client_view(this_cpu());
 	return refused("server", "reply", err);
 }
 

@@ -28,6 +28,8 @@ static struct endpoint {
 	u64 recv, recv_cap;           /* its receive buffer */
 	u64 area, area_size;          /* the server's receive area ... */
 	bool area_ok;                 /* ... checked, in its view */
+	i64 client_err;               /* its reply failed: what the client
+					 gets when the server waits again */
 } ep;
 
 extern void thread_switch(u64 *save_rsp, u64 new_rsp);
@@ -137,6 +139,13 @@ void ipc_close(void)
 		ep.server->view = NULL;
 		ep.server->state = THREAD_READY; /* its reply_wait returns -E_DEAD */
 		ep.server = NULL;
+	}
+	if (ep.client) {
+		/* A server gone without replying: its client is not left
+		 * blocked for ever. */
+		ep.client->ipc_value = -E_DEAD;
+		ep.client->state = THREAD_READY;
+		ep.client = NULL;
 	}
 }
 
@@ -274,38 +283,33 @@ static int check_area(u64 area, u64 size)
 }
 
 /*
- * The server goes on without its client, which was released: this CPU's
- * PML4 must stop showing the client's view, which a switch away from the
- * server would save as the server's (thread_yield) and restore after the
- * client may be gone.  Show nothing there, and stay on the server's CR3.
+ * Copy the long client's reply into its receive buffer.  If that fails,
+ * the server hears at once and the client keeps waiting: it gets its
+ * error (E_FAULT, or E_RANGE for a reply over its room) when the server
+ * waits again, whatever that reply_wait says - so the server is back in
+ * reply_wait before the client can call again.  0, or the server's error.
  */
-static void forget_client_view(struct cpu *cpu)
-{
-	slot_cpu_reload(&cpu->slots);
-	view_switch(&cpu->slots, NULL);
-	tlb_write_cr3(&cpu->slots.counters, cpu->thread->cr3);
-}
-
-/* Copy the long client's reply; on failure release the client with its
- * error (it runs when the scheduler picks it) and return the server's. */
-static int reply_items(u64 reply, u64 len)
+static int reply_items(u64 reply, u64 len, i64 *result)
 {
 	struct uspace s = server_space();
-	struct thread *client = ep.client;
 	int err = -E_RANGE, client_err = -E_RANGE;
 
+	if (ep.client_err) {
+		*result = ep.client_err;
+		ep.client_err = 0;
+		ep.long_client = NULL;
+		return 0;
+	}
 	if (len <= ep.recv_cap) {
 		client_err = -E_FAULT;
 		if ((err = uspace_check(&s, reply, len, false)) == 0)
 			err = uspace_copy(&ep.client_space, ep.recv, &s, reply, len);
 	}
-	ep.long_client = NULL;
-	if (!err)
+	if (!err) {
+		ep.long_client = NULL;
 		return 0;
-	ep.client = NULL;
-	client->ipc_value = client_err;
-	client->state = THREAD_READY;
-	forget_client_view(this_cpu());
+	}
+	ep.client_err = client_err;
 	return refused("server", "reply", err);
 }
 
@@ -365,7 +369,7 @@ i64 ipc_reply_wait_long(struct syscall_frame *f)
 	if ((err = check_area(f->a[3], f->a[4])) != 0)
 		return refused("server", "receive area", err);
 	if (ep.client && ep.client == ep.long_client &&
-	    (err = reply_items(f->a[1], f->a[2])) != 0)
+	    (err = reply_items(f->a[1], f->a[2], &result)) != 0)
 		return err;
 	return serve_long(cpu, t, f, result);
 }

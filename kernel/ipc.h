@@ -33,8 +33,10 @@
  *     E_RANGE at once, before the reply: the client keeps waiting for a
  *     retry.  A bad reply buffer (E_PTR_*) or a reply longer than the
  *     client's receive capacity (E_RANGE) returns that code to the server
- *     at once, without waiting, and releases the client with E_FAULT
- *     (resp. E_RANGE) and nothing copied into its buffer;
+ *     at once, without waiting; the client gets E_FAULT (resp. E_RANGE),
+ *     nothing copied into its buffer, when the server next waits (so the
+ *     server is waiting again before the client runs);
+ *   - closing the endpoint wakes a client still waiting with E_DEAD;
  *   - each refusal logs one line ("ipc: ... refused: E_...").
  * Only ring-3 applications make long calls (the kernel has no view to
  * copy from: E_PERM).

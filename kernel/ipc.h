@@ -40,6 +40,20 @@
  *   - each refusal logs one line ("ipc: ... refused: E_...").
  * Only ring-3 applications make long calls (the kernel has no view to
  * copy from: E_PERM).
+ *
+ * Invariants:
+ *   - the kernel never dereferences a user address: both sides are
+ *     reached through their page tables and the direct map;
+ *   - nothing is copied into the server until every client item has been
+ *     checked, and a server waits in the long form only with a receive
+ *     area checked writable in its own view (rechecked when it changes;
+ *     an application's pages are never unmapped while it runs);
+ *   - a long client's receive buffer is written only with a reply that
+ *     fits it, after the reply buffer has been checked in the server;
+ *   - the short calls (ipc_call, ipc_reply_wait) are not touched by any
+ *     of this: their code and instruction budget stay as they were, and
+ *     a mismatch is found on the long side (the waiting server's syscall
+ *     number; the long client it records).
  */
 #ifndef SLOTGATE_IPC_H
 #define SLOTGATE_IPC_H

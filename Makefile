@@ -96,7 +96,12 @@ $(B)/drv-obj/%.o: drivers/%.c
 $(B)/apps/%.elf: $(B)/app-obj/apps/%.o $(ULIB_OBJ) drivers/lib/app.ld
 	@mkdir -p $(dir $@)
 	@echo "  LD      $@"
-	@$(LD) $(ULDFLAGS) -o $@ $< $(ULIB_OBJ)
+	@$(LD) $(ULDFLAGS) -o $@ $(filter %.o,$^)
+
+# ipcfs, the file system as an IPC server, links the ramfs driver's pure
+# core, built as application code.
+$(B)/app-obj/apps/ipcfs.o: UCFLAGS += -Idrivers/ramfs
+$(B)/apps/ipcfs.elf: $(B)/app-obj/ramfs/ramfs_core.o
 
 # One link rule per driver folder: drivers/NAME/*.c -> build/drivers/NAME.elf
 define driver_rule

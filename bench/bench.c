@@ -147,10 +147,33 @@ i64 bench_set(u64 knob, u64 value)
 	}
 }
 
+/* The programs in order, each with the IPC server its `ipc` rows call
+ * (the endpoint serves one at a time): started before the program and
+ * stopped after it.  The first program must be there, the others may not. */
+static const struct {
+	const char *program, *server;
+} programs[] = {
+	{"bench", "ipcserver"}, /* the ipc round trip */
+	{"sweep", NULL},
+	{"bufsweep", NULL},
+	{"fsbench", "ipcfs"},   /* ipc/ramfs-file */
+};
+
+static int run_program(size_t i, u64 arg, i64 *code)
+{
+	struct thread *server = NULL;
+	if (programs[i].server)
+		server = ipc_server_start(programs[i].server);
+	last = this_cpu()->slots.counters;
+	int err = user_run_module(programs[i].program, arg, code, NULL);
+	ipc_server_stop(server);
+	if (err == -E_NOENT && i > 0)
+		err = 0; /* a sweep this ISO does not carry */
+	return err;
+}
+
 void bench_run_all(void)
 {
-	/* The programs in order; the first must be there, the sweeps may not. */
-	static const char *const programs[] = {"bench", "sweep", "bufsweep", "fsbench"};
 	i64 code = 0;
 	int err = 0;
 
@@ -163,14 +186,8 @@ void bench_run_all(void)
 	cmdline_get("quick", quick, sizeof(quick));
 	u64 arg = quick[0] == '1';
 	bench_running = true;
-	struct thread *server = ipc_server_start("ipcserver"); /* the ipc row */
-	for (size_t i = 0; i < ARRAY_SIZE(programs) && !err && !code; i++) {
-		last = this_cpu()->slots.counters;
-		err = user_run_module(programs[i], arg, &code, NULL);
-		if (err == -E_NOENT && i > 0)
-			err = 0; /* a sweep this ISO does not carry */
-	}
-	ipc_server_stop(server);
+	for (size_t i = 0; i < ARRAY_SIZE(programs) && !err && !code; i++)
+		err = run_program(i, arg, &code);
 	bench_running = false;
 	window_copy_max = PTR_COPY_MAX;
 	drop_clones();

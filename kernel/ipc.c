@@ -3,6 +3,7 @@
 #include "arch/x86.h"
 #include "errno.h"
 #include "bootinfo.h"
+#include "console.h"
 #include "kernel.h"
 #include "kpt.h"
 #include "kstring.h"
@@ -10,7 +11,9 @@
 #include "percpu.h"
 #include "thread.h"
 #include "user.h"
+#include "uspace.h"
 #include "view.h"
+#include "slotgate/abi.h"
 
 static struct endpoint {
 	bool open;
@@ -18,6 +21,15 @@ static struct endpoint {
 	struct syscall_frame *server_frame; /* its registers, for the message */
 	struct thread *client;              /* being served */
 	struct view *server_view;           /* its application's view */
+	/* Long IPC (ipc.h); the fields above keep their places, the short
+	 * path's code is not touched by these. */
+	struct thread *long_client;   /* == client while it made a long call */
+	struct uspace client_space;   /* its view, for the reply */
+	u64 recv, recv_cap;           /* its receive buffer */
+	u64 area, area_size;          /* the server's receive area ... */
+	bool area_ok;                 /* ... checked, in its view */
+	i64 client_err;               /* its reply failed: what the client
+					 gets when the server waits again */
 } ep;
 
 extern void thread_switch(u64 *save_rsp, u64 new_rsp);
@@ -62,8 +74,10 @@ i64 ipc_call(const u64 args[6])
 	return cpu->thread->ipc_value;
 }
 
-/* Make the server's view a whole address space of its own, once. */
-static void become_server(struct cpu *cpu, struct thread *t)
+/* Make the server's view a whole address space of its own, once.  Always
+ * inlined: with a second caller (the long path) GCC would call it, and
+ * the short path's code - held by its budget - would change. */
+static inline __attribute__((always_inline)) void become_server(struct cpu *cpu, struct thread *t)
 {
 	struct view *v = cpu->slots.current;
 	BUG_ON(!v);
@@ -119,8 +133,19 @@ void ipc_close(void)
 {
 	ep.open = false;
 	if (ep.server) {
+		/* The scheduler resumes it: with no view on this CPU's PML4 -
+		 * the one it saved may be a client's that has gone since (it
+		 * shows its own again as it leaves reply_wait). */
+		ep.server->view = NULL;
 		ep.server->state = THREAD_READY; /* its reply_wait returns -E_DEAD */
 		ep.server = NULL;
+	}
+	if (ep.client) {
+		/* A server gone without replying: its client is not left
+		 * blocked for ever. */
+		ep.client->ipc_value = -E_DEAD;
+		ep.client->state = THREAD_READY;
+		ep.client = NULL;
 	}
 }
 
@@ -151,4 +176,200 @@ void ipc_server_stop(struct thread *server)
 	ipc_close();
 	if (server)
 		thread_join(server);
+}
+
+/* --- Long IPC ------------------------------------------------------------- */
+
+/* One log line per refusal, and the error. */
+static int refused(const char *who, const char *what, int err)
+{
+	kprintf("ipc: %s %s refused: %s\n", who, what, error_name(err));
+	return err;
+}
+
+static struct uspace server_space(void)
+{
+	return (struct uspace){ep.server_view->tables, ep.server_view->slot};
+}
+
+/* The client's items, checked in its own view before the server wakes:
+ * the string's length in *slen. */
+static int check_items(const struct uspace *c, const u64 a[6], u64 *slen)
+{
+	u64 str = a[1], send = a[2], len = a[3], recv = a[4], cap = a[5];
+	int err;
+
+	if (str && (err = uspace_string(c, str, IPC_STR_MAX, slen)) != 0)
+		return refused("client", "string", err);
+	if (len > IPC_BUF_MAX || cap > IPC_BUF_MAX)
+		return refused("client", "buffer size", -E_PTR_TOO_LONG);
+	if ((err = uspace_check(c, send, len, false)) != 0)
+		return refused("client", "send buffer", err);
+	if ((err = uspace_check(c, recv, cap, true)) != 0)
+		return refused("client", "receive buffer", err);
+	if (len > ep.area_size - IPC_STR_MAX)
+		return refused("client", "message larger than the server's area",
+			       -E_RANGE);
+	return 0;
+}
+
+/* Copy the checked items into the server's area; its registers get the
+ * message. */
+static int deliver(const struct uspace *c, const u64 a[6], u64 slen)
+{
+	struct uspace s = server_space();
+	u64 str = a[1], send = a[2], len = a[3];
+	int err = 0;
+
+	if (str)
+		err = uspace_copy(&s, ep.area, c, str, slen + 1);
+	if (!err)
+		err = uspace_copy(&s, ep.area + IPC_STR_MAX, c, send, len);
+	if (err) /* the area was checked: a page went away under it */
+		return refused("server", "receive area", err);
+	u64 *m = ep.server_frame->a;
+	m[0] = a[0];
+	m[1] = str ? slen : (u64)-1;
+	m[2] = len;
+	m[3] = a[5];
+	m[4] = m[5] = 0;
+	return 0;
+}
+
+i64 ipc_call_long(const u64 a[6])
+{
+	struct cpu *cpu = this_cpu();
+	struct thread *self = cpu->thread, *server = ep.server;
+	struct view *cv = cpu->slots.current;
+	u64 slen = 0;
+	int err;
+
+	if (!ep.open || !server || self->cr3)
+		return -E_NOENT;
+	if (!self->user || !cv)
+		return -E_PERM;
+	if (ep.server_frame->nr != SYS_IPC_REPLY_WAIT_LONG)
+		return refused("long call", "by a short server", -E_PROTO);
+	struct uspace c = {cv->tables, cv->slot};
+	if ((err = check_items(&c, a, &slen)) != 0 ||
+	    (err = deliver(&c, a, slen)) != 0)
+		return err;
+	ep.long_client = self;
+	ep.client_space = c;
+	ep.recv = a[4];
+	ep.recv_cap = a[5];
+	ep.server = NULL;
+	ep.client = self;
+	ipc_switch(cpu, server);
+	return cpu->thread->ipc_value;
+}
+
+/* The server's receive area, checked once per (address, size). */
+static int check_area(u64 area, u64 size)
+{
+	if (ep.area_ok && area == ep.area && size == ep.area_size)
+		return 0;
+	ep.area_ok = false;
+	if (size < IPC_STR_MAX || size > IPC_STR_MAX + IPC_BUF_MAX)
+		return -E_RANGE;
+	struct uspace s = server_space();
+	int err = uspace_check(&s, area, size, true);
+	if (err)
+		return err;
+	ep.area = area;
+	ep.area_size = size;
+	ep.area_ok = true;
+	return 0;
+}
+
+/*
+ * Copy the long client's reply into its receive buffer.  If that fails,
+ * the server hears at once and the client keeps waiting: it gets its
+ * error (E_FAULT, or E_RANGE for a reply over its room) when the server
+ * waits again, whatever that reply_wait says - so the server is back in
+ * reply_wait before the client can call again.  0, or the server's error.
+ */
+static int reply_items(u64 reply, u64 len, i64 *result)
+{
+	struct uspace s = server_space();
+	int err = -E_RANGE, client_err = -E_RANGE;
+
+	if (ep.client_err) {
+		*result = ep.client_err;
+		ep.client_err = 0;
+		ep.long_client = NULL;
+		return 0;
+	}
+	if (len <= ep.recv_cap) {
+		client_err = -E_FAULT;
+		if ((err = uspace_check(&s, reply, len, false)) == 0)
+			err = uspace_copy(&ep.client_space, ep.recv, &s, reply, len);
+	}
+	if (!err) {
+		ep.long_client = NULL;
+		return 0;
+	}
+	ep.client_err = client_err;
+	return refused("server", "reply", err);
+}
+
+/* Block until a call (RUNNING) or the close (READY) wakes @t. */
+static void wait_for_call(struct thread *t)
+{
+	t->state = THREAD_BLOCKED;
+	while (t->state == THREAD_BLOCKED) {
+		thread_yield();
+		if (t->state == THREAD_BLOCKED) {
+			sti_hlt();
+			cli();
+		}
+	}
+}
+
+/* Reply @result to the client (if any) and wait until a long call comes;
+ * short calls get E_PROTO meanwhile.  As ipc_reply_wait() otherwise. */
+static i64 serve_long(struct cpu *cpu, struct thread *t, struct syscall_frame *f,
+		      i64 result)
+{
+	for (;;) {
+		ep.server_frame = f;
+		ep.server = t;
+		struct thread *client = ep.client;
+		if (client) {
+			ep.client = NULL;
+			client->ipc_value = result;
+			ipc_switch(cpu, client);
+		} else {
+			wait_for_call(t);
+		}
+		if (!ep.open) {
+			/* As in ipc_reply_wait(): a plain application again. */
+			t->cr3 = 0;
+			slot_cpu_reload(&cpu->slots);
+			view_switch(&cpu->slots, ep.server_view);
+			return -E_DEAD;
+		}
+		if (ep.client == ep.long_client)
+			return 0;
+		result = refused("short call", "by a long server", -E_PROTO);
+	}
+}
+
+i64 ipc_reply_wait_long(struct syscall_frame *f)
+{
+	struct cpu *cpu = this_cpu();
+	struct thread *t = cpu->thread;
+	i64 result = (i64)f->a[0];
+	int err;
+
+	if (!ep.open || (ep.server && ep.server != t))
+		return -E_BUSY;
+	if (!t->cr3)
+		become_server(cpu, t);
+	if ((err = check_area(f->a[3], f->a[4])) != 0)
+		return refused("server", "receive area", err);
+	if (ep.client && ep.client == ep.long_client &&
+	    (err = reply_items(f->a[1], f->a[2], &result)) != 0)
+		return err;
+	return serve_long(cpu, t, f, result);
 }

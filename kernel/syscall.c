@@ -96,6 +96,10 @@ i64 syscall_dispatch(struct syscall_frame *f)
 		return in_gate() ? -E_PERM : ipc_call(f->a);
 	case SYS_IPC_REPLY_WAIT:
 		return in_gate() ? -E_PERM : ipc_reply_wait(f, (i64)f->a[0]);
+	case SYS_IPC_CALL_LONG:
+		return in_gate() ? -E_PERM : ipc_call_long(f->a);
+	case SYS_IPC_REPLY_WAIT_LONG:
+		return in_gate() ? -E_PERM : ipc_reply_wait_long(f);
 	case SYS_BENCH_SET:
 		return bench_set(f->a[0], f->a[1]);
 	case SYS_HEAP_GROW: {

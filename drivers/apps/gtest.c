@@ -6,6 +6,7 @@
 #include "slotgate/driver.h"
 #include "slotgate/gates.h"
 #include "slotgate/gtest.h"
+#include "slotgate/ipcfs.h"
 
 static volatile long own_low = 0x1234; /* in selector 0, at 4 MiB + */
 
@@ -28,6 +29,114 @@ static long counters(void)
 		      (b.invpcids - a.invpcids) << 16 |
 		      (b.pml4e_writes - a.pml4e_writes) << 24 |
 		      (b.gate_calls - a.gate_calls) << 32);
+}
+
+/* --- long IPC through ipcfs ----------------------------------------------- */
+
+#define FILE_LEN 5000 /* two pages and a bit: items cross page boundaries */
+
+static char file[FILE_LEN], readback[FILE_LEN + 64];
+static char big[IPCFS_DATA_MAX + 1];
+static const char *const rodata_path = "/t/readonly.txt";
+
+static long ipcfs_round(void)
+{
+	static const char path[] = "/t/long.bin";
+	char *back = readback + 37; /* another page offset than file */
+	struct fs_stat st = {0, 0};
+
+	for (int i = 0; i < FILE_LEN; i++)
+		file[i] = (char)(i * 7 + 3);
+	if (ipcfs_write_file(path, file, FILE_LEN) != FILE_LEN)
+		return -1;
+	if (ipcfs_read_file(path, back, FILE_LEN) != FILE_LEN)
+		return -2;
+	for (int i = 0; i < FILE_LEN; i++)
+		if (back[i] != file[i])
+			return -3;
+	if (ipc_call_long(RAMFS_STAT, path, 0, 0, &st, sizeof(st)) != 0 ||
+	    st.size != FILE_LEN || st.kind != FS_KIND_FILE)
+		return -4;
+	if (ipcfs_read_file(path, back, 100) != 100) /* less room: less data */
+		return -5;
+	/* Through an fd: the fd rides in the label. */
+	long fd = ipc_call_long(RAMFS_OPEN, path, 0, 0, 0, 0);
+	struct ipcfs_seek to = {4000, FS_SEEK_SET};
+	if (fd < 0 || ipc_call_long(IPCFS_LABEL(RAMFS_SEEK, fd), 0, &to, sizeof(to),
+				    0, 0) != 4000 ||
+	    ipc_call_long(IPCFS_LABEL(RAMFS_READ, fd), 0, 0, 0, back, 64) != 64 ||
+	    back[0] != file[4000] || back[63] != file[4063] ||
+	    ipc_call_long(IPCFS_LABEL(RAMFS_CLOSE, fd), 0, 0, 0, 0, 0) != 0)
+		return -6;
+	if (ipcfs_delete(path) != 0)
+		return -7;
+	if (ipcfs_read_file(path, back, FILE_LEN) != -E_NOENT)
+		return -8;
+	return 0;
+}
+
+/* A fresh heap page, the page after it unmapped, filled with 'a'. */
+static char *page_before_hole(void)
+{
+	char *p = (char *)syscall6(SYS_HEAP_GROW, 1, 0, 0, 0, 0, 0);
+	if ((long)p < 0)
+		return 0;
+	for (int i = 0; i < 4096; i++)
+		p[i] = 'a';
+	return p;
+}
+
+static long ipc_bad(u64_t c)
+{
+	const char *kernel = (const char *)0xffffffff80100000ul;
+	char unterminated[IPC_STR_MAX + 8];
+	char *page;
+	long r[2] = {0, 0};
+
+	switch (c) {
+	case IPCB_PLAIN:
+		return ipc_call_long(RAMFS_STAT, "/", 0, 0, 0, 0);
+	case IPCB_SEND_NULL:
+		return ipcfs_write_file("/t/x", 0, 8);
+	case IPCB_STR_KERNEL:
+		return ipcfs_write_file(kernel, file, 8);
+	case IPCB_STR_NONCANONICAL:
+		return ipcfs_write_file((const char *)0x0000800000000000ul, file, 8);
+	case IPCB_STR_UNMAPPED:
+		return ipcfs_write_file((const char *)0x40000000ul, file, 8);
+	case IPCB_STR_INTO_HOLE:
+		page = page_before_hole();
+		return page ? ipcfs_write_file(page + 4090, file, 8) : -1000;
+	case IPCB_STR_UNTERMINATED:
+		for (int i = 0; i < (int)sizeof(unterminated); i++)
+			unterminated[i] = 'a';
+		return ipcfs_write_file(unterminated, file, 8);
+	case IPCB_SEND_OTHER_SLOT:
+		return ipcfs_write_file("/t/x", (const void *)(1ul << 39), 8);
+	case IPCB_SEND_INTO_HOLE:
+		page = page_before_hole();
+		return page ? ipcfs_write_file("/t/x", page + 100, 4096) : -1000;
+	case IPCB_SEND_TOO_LONG:
+		return ipcfs_write_file("/t/x", file, IPC_BUF_MAX + 1);
+	case IPCB_OVER_AREA:
+		return ipcfs_write_file("/t/x", big, sizeof(big));
+	case IPCB_RECV_READONLY:
+		return ipcfs_read_file(rodata_path, (void *)&ipc_bad, 16);
+	case IPCB_RECV_KERNEL:
+		return ipcfs_read_file("/t/x", (void *)kernel, 16);
+	case IPCB_BAD_REPLY:
+		return ipc_call_long(IPCFS_PROBE_BAD_REPLY, 0, 0, 0, r, sizeof(r));
+	case IPCB_LONG_REPLY:
+		return ipc_call_long(IPCFS_PROBE_LONG_REPLY, 0, 0, 0, r, sizeof(r));
+	case IPCB_BAD_AREA:
+		return ipc_call_long(IPCFS_PROBE_BAD_AREA, 0, 0, 0, 0, 0);
+	case IPCB_LAST_ERROR:
+		return ipc_call_long(IPCFS_PROBE_LAST_ERROR, 0, 0, 0, 0, 0);
+	case IPCB_SHORT_CALL:
+		return syscall6(SYS_IPC_CALL, 1, 2, 3, 4, 5, 6);
+	default:
+		return -1000;
+	}
 }
 
 long main(u64_t arg)
@@ -80,6 +189,10 @@ long main(u64_t arg)
 	}
 	case GTEST_IPC:
 		return syscall6(SYS_IPC_CALL, 1, 2, 3, 4, 5, 6);
+	case GTEST_IPCFS_ROUND:
+		return ipcfs_round();
+	case GTEST_IPC_LONG_BAD:
+		return ipc_bad(param);
 	case GTEST_UART_PORT: {
 		unsigned char v;
 		__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"((unsigned short)0x2fd));

@@ -5,6 +5,7 @@
  */
 #include "arch/x86.h"
 #include "bootinfo.h"
+#include "console.h"
 #include "errno.h"
 #include "ipc.h"
 #include "ktest.h"
@@ -28,4 +29,91 @@ KTEST(ipc_call_reply_round_trip)
 	KT_EXPECT_EQ(read_cr3() & PTE_ADDR, this_cpu()->pml4_phys);
 	ipc_server_stop(server);
 	KT_EXPECT_EQ(ipc_call(args), -E_NOENT); /* closed */
+}
+
+/* --- Long IPC: the file system served by ipcfs ---------------------------- */
+
+static i64 gtest(enum gtest_action action, u64 param)
+{
+	i64 code = 0;
+	int err = user_run_module("gtest", action | (param << 8), &code, NULL);
+	return err ? err : code;
+}
+
+KTEST(ipc_long_round_trip_through_ipcfs)
+{
+	struct thread *server = ipc_server_start("ipcfs");
+	KT_EXPECT(server != NULL);
+	if (!server)
+		return;
+	/* Write 5000 bytes, read them back equal (also through an fd), stat,
+	 * delete: each step checked by the client. */
+	KT_EXPECT_EQ(gtest(GTEST_IPCFS_ROUND, 0), 0);
+	KT_EXPECT_EQ(read_cr3() & PTE_ADDR, this_cpu()->pml4_phys);
+	ipc_server_stop(server); /* ipcfs frees its files and exits 0 */
+	KT_EXPECT_EQ(gtest(GTEST_IPC_LONG_BAD, IPCB_PLAIN), -E_NOENT); /* closed */
+}
+
+/* Each bad input with its own answer, in order: the server-side probes
+ * are followed by what the server's reply_wait got. */
+static const struct {
+	enum gtest_ipc_case c;
+	int error;
+} bad_cases[] = {
+	{IPCB_SEND_NULL, E_PTR_NULL},
+	{IPCB_STR_KERNEL, E_PTR_KERNEL},
+	{IPCB_STR_NONCANONICAL, E_PTR_NONCANONICAL},
+	{IPCB_STR_UNMAPPED, E_PTR_UNMAPPED},
+	{IPCB_STR_INTO_HOLE, E_PTR_UNMAPPED},
+	{IPCB_STR_UNTERMINATED, E_PTR_UNTERMINATED},
+	{IPCB_SEND_OTHER_SLOT, E_PTR_OTHER_SLOT},
+	{IPCB_SEND_INTO_HOLE, E_PTR_UNMAPPED},
+	{IPCB_SEND_TOO_LONG, E_PTR_TOO_LONG},
+	{IPCB_OVER_AREA, E_RANGE},
+	{IPCB_RECV_READONLY, E_PTR_READONLY},
+	{IPCB_RECV_KERNEL, E_PTR_KERNEL},
+	{IPCB_LAST_ERROR, 0}, /* none of those reached the server */
+	{IPCB_BAD_REPLY, E_FAULT},
+	{IPCB_LAST_ERROR, E_PTR_KERNEL},
+	{IPCB_LONG_REPLY, E_RANGE},
+	{IPCB_LAST_ERROR, E_RANGE},
+	{IPCB_BAD_AREA, 0}, /* the server retries with its good area */
+	{IPCB_LAST_ERROR, E_PTR_READONLY},
+	{IPCB_SHORT_CALL, E_PROTO},
+	{IPCB_PLAIN, E_RANGE}, /* still serving: stat with no room */
+};
+
+KTEST(ipc_long_bad_inputs_refused)
+{
+	struct thread *server = ipc_server_start("ipcfs");
+	KT_EXPECT(server != NULL);
+	if (!server)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(bad_cases); i++) {
+		i64 got = gtest(GTEST_IPC_LONG_BAD, bad_cases[i].c);
+		if (got != -bad_cases[i].error)
+			kprintf("    # case %zu (%d): got %s, want %s\n", i,
+				bad_cases[i].c, error_name(got),
+				error_name(bad_cases[i].error));
+		KT_EXPECT_EQ(got, -bad_cases[i].error);
+	}
+	/* A kernel client: short calls are refused by a long server, and
+	 * the kernel has no address space for long ones. */
+	const u64 args[6] = {1, 2, 3, 4, 5, 6};
+	KT_EXPECT_EQ(ipc_call(args), -E_PROTO);
+	KT_EXPECT_EQ(ipc_call_long(args), -E_PERM);
+	/* The endpoint still works after all that. */
+	KT_EXPECT_EQ(gtest(GTEST_IPCFS_ROUND, 0), 0);
+	ipc_server_stop(server);
+}
+
+KTEST(ipc_long_call_to_short_server_refused)
+{
+	struct thread *server = ipc_server_start("ipcserver");
+	KT_EXPECT(server != NULL);
+	if (!server)
+		return;
+	KT_EXPECT_EQ(gtest(GTEST_IPC_LONG_BAD, IPCB_PLAIN), -E_PROTO);
+	KT_EXPECT_EQ(gtest(GTEST_IPC, 0), 21); /* short calls still work */
+	ipc_server_stop(server);
 }

@@ -22,6 +22,14 @@ enum sys_number {
 	SYS_BENCH_SET = 9,    /* (knob, value): the bench program's knobs */
 	SYS_IPC_CALL = 10,    /* (a..f): call the IPC server; its reply */
 	SYS_IPC_REPLY_WAIT = 11, /* (result): reply, wait; message in a0..a5 */
+	/* Long IPC, with string and buffer items copied by the kernel
+	 * (kernel/ipc.h, docs/design.md "Long IPC"): */
+	SYS_IPC_CALL_LONG = 12, /* (label, str, send, send_len, recv, recv_cap):
+				   the server's result */
+	SYS_IPC_REPLY_WAIT_LONG = 13, /* (result, reply, reply_len, area,
+					 area_size): reply, wait; message:
+					 a0 label, a1 string length or -1,
+					 a2 data length, a3 reply capacity */
 	SYS_COUNT
 };
 
@@ -59,6 +67,13 @@ enum ptr_class {
 
 #define PTR_STR_MAX 4096         /* a string, NUL included */
 #define PTR_BUF_MAX (16u << 20)  /* a buffer: 16 MiB */
+
+/* Long IPC: a string item holds at most IPC_STR_MAX bytes, NUL included
+ * (a ramfs path fits); it lands at the start of the server's receive
+ * area, the data item at area + IPC_STR_MAX.  A data item or a reply
+ * holds at most IPC_BUF_MAX bytes. */
+#define IPC_STR_MAX 256
+#define IPC_BUF_MAX PTR_BUF_MAX
 
 /* SYS_COUNTERS fills this: per-CPU work counted by the kernel. */
 struct sys_counters {

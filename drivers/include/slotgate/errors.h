@@ -28,6 +28,7 @@
 	X(E_DEAD, 16, "the driver is dead and refuses calls")                  \
 	X(E_NOSLOT, 17, "no free driver slot")                                 \
 	X(E_EXIST, 18, "already exists")                                       \
+	X(E_PROTO, 19, "short and long IPC do not match")                      \
 	X(E_PTR_NULL, 20, "pointer argument is null")                          \
 	X(E_PTR_KERNEL, 21, "pointer argument points into the kernel")         \
 	X(E_PTR_NONCANONICAL, 22, "pointer argument is not canonical")         \

@@ -21,6 +21,34 @@ enum gtest_action {
 				  -E_NOSYS when the UART has no loopback */
 	GTEST_UART_PORT,       /* touch COM2's ports itself: must be killed */
 	GTEST_IPC,             /* exit with ipc_call(1..6) */
+	GTEST_IPCFS_ROUND,     /* files through ipcfs over long IPC: write,
+				  read back, compare, delete; 0 or -step */
+	GTEST_IPC_LONG_BAD,    /* exit with the result of long-IPC case param
+				  (enum gtest_ipc_case) */
+};
+
+/* GTEST_IPC_LONG_BAD's cases: one bad input each, and what the kernel
+ * test expects back is in tests/kernel/test_ipc.c. */
+enum gtest_ipc_case {
+	IPCB_PLAIN,            /* a good call (stat "/" with no room: -E_RANGE
+				  from ipcfs) */
+	IPCB_SEND_NULL,        /* data at NULL, 8 bytes */
+	IPCB_STR_KERNEL,       /* the string in the kernel half */
+	IPCB_STR_NONCANONICAL, /* the string at a non-canonical address */
+	IPCB_STR_UNMAPPED,     /* the string at an unmapped address */
+	IPCB_STR_INTO_HOLE,    /* the string runs into an unmapped page */
+	IPCB_STR_UNTERMINATED, /* no NUL within IPC_STR_MAX */
+	IPCB_SEND_OTHER_SLOT,  /* data in slot 1 */
+	IPCB_SEND_INTO_HOLE,   /* data running into an unmapped page */
+	IPCB_SEND_TOO_LONG,    /* data over IPC_BUF_MAX */
+	IPCB_OVER_AREA,        /* data one byte over the server's area */
+	IPCB_RECV_READONLY,    /* a receive buffer in the code */
+	IPCB_RECV_KERNEL,      /* a receive buffer in the kernel half */
+	IPCB_BAD_REPLY,        /* the server replies from a kernel address */
+	IPCB_LONG_REPLY,       /* the server replies more than the room */
+	IPCB_BAD_AREA,         /* the server waits once with a bad area */
+	IPCB_LAST_ERROR,       /* what the server's reply_wait last refused */
+	IPCB_SHORT_CALL,       /* a short call (to a long server) */
 };
 
 #endif

@@ -21,7 +21,7 @@
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289u
 #define MB2_MAX_MMAP 64
-#define MB2_MAX_MODULES 16
+#define MB2_MAX_MODULES 32
 
 enum mb2_mem_type {
 	MB2_MEM_AVAILABLE = 1,

@@ -103,7 +103,6 @@ u64 pmm_free_frames(void) { return pmm.free; }
 u64 pmm_total_frames(void) { return pmm.frames; }
 
 /* vm.h environment hooks: tables are frames reached by the direct map. */
-u64 *vm_table_virt(u64 phys) { return phys_to_virt(phys); }
 u64 vm_table_phys(const u64 *table) { return direct_virt_to_phys(table); }
 u64 vm_table_alloc(void) { return pmm_alloc(); }
 void vm_table_free(u64 phys) { pmm_free(phys); }

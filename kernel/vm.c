@@ -123,23 +123,28 @@ bool vm_query(const u64 *pml4, u64 va, struct vm_mapping *m)
 
 	if (!is_canonical(va))
 		return false;
-	for (int l = 4; l >= 1; l--) {
-		u64 e = table[vm_index(va, l)];
+	/* On the gate path several times per pointer: one shift per level,
+	 * the leaf tests only where a leaf can be. */
+	for (unsigned shift = 39;; shift -= 9) {
+		u64 e = table[(va >> shift) & 511];
 		if (!(e & PTE_P))
 			return false;
-		if (l == 1 || (l == 2 && (e & PTE_PS))) {
-			u64 size = l == 2 ? LARGE_PAGE_SIZE : PAGE_SIZE;
-			u64 mask = l == 2 ? PTE_LARGE_ADDR : PTE_ADDR;
-			m->pa = (e & mask) | (va & (size - 1));
+		if (shift == 12) {
+			m->pa = (e & PTE_ADDR) | (va & (PAGE_SIZE - 1));
 			m->flags = e & (VM_FLAG_MASK & ~PTE_PS);
-			m->size = size;
+			m->size = PAGE_SIZE;
 			return true;
 		}
-		if (e & PTE_PS)
-			return false;
+		if (e & PTE_PS) {
+			if (shift != 21)
+				return false; /* 1 GiB pages are not used */
+			m->pa = (e & PTE_LARGE_ADDR) | (va & (LARGE_PAGE_SIZE - 1));
+			m->flags = e & (VM_FLAG_MASK & ~PTE_PS);
+			m->size = LARGE_PAGE_SIZE;
+			return true;
+		}
 		table = vm_table_virt(e & PTE_ADDR);
 	}
-	return false;
 }
 
 /* Free the table at @phys of @level and everything below it. */

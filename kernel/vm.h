@@ -48,8 +48,15 @@
 #define VM_LARGE PTE_PS
 #define VM_FLAG_MASK (PTE_RW | PTE_US | PTE_G | PTE_NX | PTE_PCD | PTE_PWT | PTE_PS)
 
-/* Environment hooks. */
-u64 *vm_table_virt(u64 phys); /* where the table at @phys can be read */
+/* Environment hooks.  Where the table at @phys can be read: in the kernel
+ * the direct map, inline (every walk crosses four tables); on the host an
+ * arena (tests/host/arena.c). */
+#ifdef HOST_TEST
+u64 *vm_table_virt(u64 phys);
+#else
+#include "memlayout.h"
+static inline u64 *vm_table_virt(u64 phys) { return phys_to_virt(phys); }
+#endif
 u64 vm_table_phys(const u64 *table); /* the inverse */
 u64 vm_table_alloc(void);     /* a zeroed frame for a table, or 0 */
 void vm_table_free(u64 phys);

@@ -49,21 +49,27 @@ static int check_range(const struct window *w, u64 p, u64 size)
 	return 0;
 }
 
-static int check_pages(const struct window *w, u64 p, u64 size, bool write)
+/* Every page of [p, p + size) is the caller's; the first one's frame
+ * in *first. */
+static int check_pages(const struct window *w, u64 p, u64 size, bool write,
+		       u64 *first)
 {
 	u64 pa;
 	for (u64 va = ALIGN_DOWN(p, PAGE_SIZE); va < p + size; va += PAGE_SIZE) {
 		int err = translate(w, va, write, &pa);
 		if (err)
 			return err;
+		if (va <= p)
+			*first = pa;
 	}
 	return 0;
 }
 
 /* Length of the string at @p with its NUL (at most PTR_STR_MAX), reading
  * through the caller's page tables page by page, a quadword at a time
- * (bytes before @p in the first quadword count as non-zero). */
-static int string_size(const struct window *w, u64 p, u64 *size)
+ * (bytes before @p in the first quadword count as non-zero); the frame
+ * of its first page in *first. */
+static int string_size(const struct window *w, u64 p, u64 *size, u64 *first)
 {
 	const u64 end = p + PTR_STR_MAX; /* the NUL lies below */
 	for (u64 page = ALIGN_DOWN(p, PAGE_SIZE); page < end; page += PAGE_SIZE) {
@@ -71,6 +77,8 @@ static int string_size(const struct window *w, u64 p, u64 *size)
 		int err = check_range(w, from, 1);
 		if (err || (err = translate(w, from, false, &pa)) != 0)
 			return err;
+		if (from == p)
+			*first = ALIGN_DOWN(pa, PAGE_SIZE);
 		const u64 *q = (const u64 *)phys_to_virt(ALIGN_DOWN(pa, 8));
 		u64 va = ALIGN_DOWN(from, 8);
 		u64 x = *q | ((1ull << (8 * (from & 7))) - 1);
@@ -95,18 +103,19 @@ static int string_size(const struct window *w, u64 p, u64 *size)
 static int validate(struct window *w, const struct ptr_param *pp,
 		    const u64 args[6], struct window_param *out)
 {
-	u64 p = args[pp->reg], size;
+	u64 p = args[pp->reg], size, first = 0;
 	int err;
 
 	if (pp->kind == PTR_KIND_STRING) {
-		if ((err = string_size(w, p, &size)) != 0)
+		if ((err = string_size(w, p, &size, &first)) != 0)
 			return err;
 	} else {
 		size = args[pp->size_reg];
 		if (size > pp->max)
 			return -E_PTR_TOO_LONG;
 		if (size && ((err = check_range(w, p, size)) != 0 ||
-			     (err = check_pages(w, p, size, pp->access & PTR_WRITE)) != 0))
+			     (err = check_pages(w, p, size, pp->access & PTR_WRITE,
+						&first)) != 0))
 			return err;
 	}
 	/* Small enough to copy: through the copy area if it fits there at
@@ -114,6 +123,7 @@ static int validate(struct window *w, const struct ptr_param *pp,
 	bool small = size <= window_copy_max;
 	bool fits = (p & (PAGE_SIZE - 1)) + size <= WINDOW_COPY_PAGES * PAGE_SIZE;
 	*out = (struct window_param){.caller = p, .size = size,
+				     .caller_frame = ALIGN_DOWN(first, PAGE_SIZE),
 				     .access = pp->access, .copy = small && fits,
 				     .bounce_all = small && !fits};
 	return 0;
@@ -201,14 +211,18 @@ static u64 copy_area(u64 base, unsigned k)
 	return base + (k + 1) * WINDOW_PARAM_SPAN - WINDOW_COPY_PAGES * PAGE_SIZE;
 }
 
-/* The copy area's pages, mapped once and kept (view.kept_pages). */
-static int ensure_copy_area(struct view *target, u64 area)
+/* The copy area's pages that @p covers, mapped once and kept
+ * (view.kept_pages); their frames in p->area_frame. */
+static int ensure_copy_area(struct view *target, struct window_param *p, u64 area)
 {
 	struct vm_mapping m;
-	for (u64 i = 0; i < WINDOW_COPY_PAGES; i++) {
+	u64 pages = ((p->caller & (PAGE_SIZE - 1)) + p->size - 1) / PAGE_SIZE + 1;
+	for (u64 i = 0; i < pages; i++) {
 		u64 va = area + i * PAGE_SIZE, frame;
-		if (vm_query(target->tables, va, &m))
+		if (vm_query(target->tables, va, &m)) {
+			p->area_frame[i] = m.pa;
 			continue;
+		}
 		if (!(frame = pmm_alloc()))
 			return -E_NOMEM;
 		if (view_map(target, va, frame, VM_USER | VM_WRITE | VM_NX) != 0) {
@@ -216,6 +230,7 @@ static int ensure_copy_area(struct view *target, u64 area)
 			return -E_NOMEM;
 		}
 		target->kept_pages++;
+		p->area_frame[i] = frame;
 	}
 	return 0;
 }
@@ -223,26 +238,30 @@ static int ensure_copy_area(struct view *target, u64 area)
 enum copy_dir { TO_DRIVER, TO_CALLER, ZERO };
 
 /* Move @p's bytes between the caller and the copy area page by page,
- * through the direct map; or zero the area's used bytes. */
+ * through the direct map; or zero the area's used bytes.  The area's
+ * frames and the caller's first one were found when the window opened;
+ * copying back translates again (the caller's pages are not pinned). */
 static void copy_bytes(const struct window *w, const struct window_param *p,
-		       struct view *target, enum copy_dir dir)
+		       enum copy_dir dir)
 {
+	u64 first_page = ALIGN_DOWN(p->window, PAGE_SIZE);
 	for (u64 done = 0; done < p->size;) {
-		u64 cva = p->caller + done, dva = p->window + done, pa, m;
+		u64 cva = p->caller + done, dva = p->window + done, pa;
 		u64 n = MIN(p->size - done, MIN(PAGE_SIZE - (cva & (PAGE_SIZE - 1)),
 					       PAGE_SIZE - (dva & (PAGE_SIZE - 1))));
-		struct vm_mapping dm;
-		BUG_ON(!vm_query(target->tables, dva, &dm));
-		u8 *area = phys_to_virt(dm.pa);
+		u8 *area = (u8 *)phys_to_virt(p->area_frame[(dva - first_page) / PAGE_SIZE]) +
+			   (dva & (PAGE_SIZE - 1));
 		if (dir == ZERO) {
 			memset(area, 0, n);
-		} else {
-			BUG_ON(translate(w, cva, dir == TO_CALLER, &pa) != 0);
-			m = (u64)phys_to_virt(pa);
-			if (dir == TO_DRIVER)
-				memcpy(area, (const void *)m, n);
+		} else if (dir == TO_DRIVER) {
+			if (ALIGN_DOWN(cva, PAGE_SIZE) == ALIGN_DOWN(p->caller, PAGE_SIZE))
+				pa = p->caller_frame + (cva & (PAGE_SIZE - 1));
 			else
-				memcpy((void *)m, area, n);
+				BUG_ON(translate(w, cva, false, &pa) != 0);
+			memcpy(area, phys_to_virt(pa), n);
+		} else {
+			BUG_ON(translate(w, cva, true, &pa) != 0);
+			memcpy(phys_to_virt(pa), area, n);
 		}
 		done += n;
 	}
@@ -270,12 +289,12 @@ static int open_copy(struct window *w, struct window_param *p,
 		     struct view *target, u64 base, unsigned k)
 {
 	u64 area = copy_area(base, k);
-	int err = ensure_copy_area(target, area);
+	int err = ensure_copy_area(target, p, area);
 	if (err)
-		return err;
+		return err; /* p->window stays 0: window_close skips it */
 	p->window = area + (p->caller & (PAGE_SIZE - 1));
 	if (p->access & PTR_READ)
-		copy_bytes(w, p, target, TO_DRIVER);
+		copy_bytes(w, p, TO_DRIVER);
 	return 0;
 }
 
@@ -333,8 +352,8 @@ void window_close(struct slot_cpu *c, struct window *w, struct view *target,
 		if (!p->window)
 			continue; /* never opened */
 		if (copy_back && (p->access & PTR_WRITE))
-			copy_bytes(w, p, target, TO_CALLER);
-		copy_bytes(w, p, target, ZERO); /* nothing stays for later calls */
+			copy_bytes(w, p, TO_CALLER);
+		copy_bytes(w, p, ZERO); /* nothing stays for later calls */
 	}
 	w->count = 0;
 }

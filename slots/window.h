@@ -61,6 +61,8 @@ struct window_param {
 	u64 size;     /* bytes; a string's includes its NUL */
 	u64 window;   /* the driver's address for it */
 	u64 pages;    /* window pages mapped */
+	u64 caller_frame; /* the caller's first page, as validated */
+	u64 area_frame[WINDOW_COPY_PAGES]; /* the copy area's, when copied */
 	u8 access;    /* enum ptr_access */
 	bool copy;    /* through the copy area */
 	bool bounce_all; /* copied too, but too big for the copy area: every

@@ -189,7 +189,7 @@ static int refused(const char *who, const char *what, int err)
 
 static struct uspace server_space(void)
 {
-	return (struct uspace){ep.server_view->tables, ep.server_view->slot};
+	return (struct uspace){ep.server_view->tables, ep.server_view->slot, false};
 }
 
 /* The client's items, checked in its own view before the server wakes:
@@ -199,13 +199,13 @@ static int check_items(const struct uspace *c, const u64 a[6], u64 *slen)
 	u64 str = a[1], send = a[2], len = a[3], recv = a[4], cap = a[5];
 	int err;
 
-	if (str && (err = uspace_string(c, str, IPC_STR_MAX, slen)) != 0)
+	if (str && (err = uspace_string(c, str, IPC_STR_MAX, slen, NULL)) != 0)
 		return refused("client", "string", err);
 	if (len > IPC_BUF_MAX || cap > IPC_BUF_MAX)
 		return refused("client", "buffer size", -E_PTR_TOO_LONG);
-	if ((err = uspace_check(c, send, len, false)) != 0)
+	if ((err = uspace_check(c, send, len, false, NULL)) != 0)
 		return refused("client", "send buffer", err);
-	if ((err = uspace_check(c, recv, cap, true)) != 0)
+	if ((err = uspace_check(c, recv, cap, true, NULL)) != 0)
 		return refused("client", "receive buffer", err);
 	if (len > ep.area_size - IPC_STR_MAX)
 		return refused("client", "message larger than the server's area",
@@ -250,7 +250,7 @@ i64 ipc_call_long(const u64 a[6])
 		return -E_PERM;
 	if (ep.server_frame->nr != SYS_IPC_REPLY_WAIT_LONG)
 		return refused("long call", "by a short server", -E_PROTO);
-	struct uspace c = {cv->tables, cv->slot};
+	struct uspace c = {cv->tables, cv->slot, false};
 	if ((err = check_items(&c, a, &slen)) != 0 ||
 	    (err = deliver(&c, a, slen)) != 0)
 		return err;
@@ -273,7 +273,7 @@ static int check_area(u64 area, u64 size)
 	if (size < IPC_STR_MAX || size > IPC_STR_MAX + IPC_BUF_MAX)
 		return -E_RANGE;
 	struct uspace s = server_space();
-	int err = uspace_check(&s, area, size, true);
+	int err = uspace_check(&s, area, size, true, NULL);
 	if (err)
 		return err;
 	ep.area = area;
@@ -302,7 +302,7 @@ static int reply_items(u64 reply, u64 len, i64 *result)
 	}
 	if (len <= ep.recv_cap) {
 		client_err = -E_FAULT;
-		if ((err = uspace_check(&s, reply, len, false)) == 0)
+		if ((err = uspace_check(&s, reply, len, false, NULL)) == 0)
 			err = uspace_copy(&ep.client_space, ep.recv, &s, reply, len);
 	}
 	if (!err) {

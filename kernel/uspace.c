@@ -6,8 +6,7 @@
 #include "memlayout.h"
 #include "vm.h"
 
-/* Where [p, p + size) may lie: in @s's slot.  Checked before any page. */
-static int check_range(const struct uspace *s, u64 p, u64 size)
+int uspace_range(const struct uspace *s, u64 p, u64 size)
 {
 	if (!p)
 		return -E_PTR_NULL;
@@ -15,6 +14,8 @@ static int check_range(const struct uspace *s, u64 p, u64 size)
 		return -E_PTR_NONCANONICAL;
 	if (p + size < p)
 		return -E_PTR_WRAP;
+	if (s->kernel)
+		return is_user_addr(p) ? -E_PTR_OTHER_SLOT : 0;
 	if (!is_user_addr(p))
 		return -E_PTR_KERNEL;
 	u64 lo = slot_base(s->slot);
@@ -23,50 +24,67 @@ static int check_range(const struct uspace *s, u64 p, u64 size)
 	return 0;
 }
 
-/* The byte at @va in the direct map, if @s lets ring 3 read it (and,
- * with @write, write it). */
-static int translate(const struct uspace *s, u64 va, bool write, u8 **kva)
+int uspace_frame(const struct uspace *s, u64 va, bool write, u64 *pa)
 {
 	struct vm_mapping m;
-	if (!vm_query(s->tables, va, &m) || !(m.flags & VM_USER))
+	if (!vm_query(s->tables, va, &m) || (!s->kernel && !(m.flags & VM_USER)))
 		return -E_PTR_UNMAPPED;
 	if (write && !(m.flags & VM_WRITE))
 		return -E_PTR_READONLY;
-	*kva = phys_to_virt(m.pa);
+	*pa = m.pa;
 	return 0;
 }
 
-int uspace_check(const struct uspace *s, u64 p, u64 size, bool write)
+int uspace_check(const struct uspace *s, u64 p, u64 size, bool write, u64 *first)
 {
 	if (!size)
 		return 0;
-	int err = check_range(s, p, size);
-	u8 *kva;
-	for (u64 va = ALIGN_DOWN(p, PAGE_SIZE); !err && va < p + size; va += PAGE_SIZE)
-		err = translate(s, va, write, &kva);
+	int err = uspace_range(s, p, size);
+	u64 pa;
+	for (u64 va = ALIGN_DOWN(p, PAGE_SIZE); !err && va < p + size; va += PAGE_SIZE) {
+		err = uspace_frame(s, va, write, &pa);
+		if (!err && first && va <= p)
+			*first = pa;
+	}
 	return err;
 }
 
-int uspace_string(const struct uspace *s, u64 p, u64 max, u64 *len)
+/* Scan one page of the string at @p from @from (a byte of it) for the
+ * NUL, reading quadwords of the frame at @pa (bytes before @from count as
+ * non-zero): its length, or ~0 when this page holds none below @end. */
+static u64 scan_page(u64 p, u64 from, u64 end, u64 pa)
 {
-	int err = check_range(s, p, 1);
-	const u8 *bytes = NULL;
+	const u64 *q = phys_to_virt(ALIGN_DOWN(pa, 8));
+	u64 va = ALIGN_DOWN(from, 8);
+	u64 x = *q | ((1ull << (8 * (from & 7))) - 1);
+	for (;;) {
+		unsigned i = zero_byte_index(x);
+		if (i < 8)
+			return va + i < end ? va + i - p : ~0ull;
+		va += 8;
+		if (va >= end || IS_ALIGNED(va, PAGE_SIZE))
+			return ~0ull;
+		x = *++q;
+	}
+}
 
-	for (u64 i = 0; !err && i < max; i++) {
-		/* A new page at the start and at each page boundary. */
-		if (i == 0 || IS_ALIGNED(p + i, PAGE_SIZE)) {
-			u8 *kva;
-			if ((err = check_range(s, p + i, 1)) != 0 ||
-			    (err = translate(s, p + i, false, &kva)) != 0)
-				return err;
-			bytes = kva - i;
-		}
-		if (bytes[i] == 0) {
-			*len = i;
+int uspace_string(const struct uspace *s, u64 p, u64 max, u64 *len, u64 *first)
+{
+	const u64 end = p + max; /* the NUL lies below */
+	for (u64 page = ALIGN_DOWN(p, PAGE_SIZE); page < end; page += PAGE_SIZE) {
+		u64 from = MAX(p, page), pa;
+		int err = uspace_range(s, from, 1);
+		if (err || (err = uspace_frame(s, from, false, &pa)) != 0)
+			return err;
+		if (first && from == p)
+			*first = ALIGN_DOWN(pa, PAGE_SIZE);
+		u64 n = scan_page(p, from, end, pa);
+		if (n != ~0ull) {
+			*len = n;
 			return 0;
 		}
 	}
-	return err ? err : -E_PTR_UNTERMINATED;
+	return -E_PTR_UNTERMINATED;
 }
 
 /* Bytes from @va to the end of its page. */
@@ -76,17 +94,17 @@ int uspace_copy(const struct uspace *dst, u64 dp, const struct uspace *src,
 		u64 sp, u64 n)
 {
 	int err = 0;
-	if (n && ((err = check_range(dst, dp, n)) != 0 ||
-		  (err = check_range(src, sp, n)) != 0))
+	if (n && ((err = uspace_range(dst, dp, n)) != 0 ||
+		  (err = uspace_range(src, sp, n)) != 0))
 		return err;
 	for (u64 done = 0; done < n;) {
 		u64 d = dp + done, s = sp + done;
 		u64 chunk = MIN(n - done, MIN(page_rest(d), page_rest(s)));
-		u8 *to, *from;
-		if ((err = translate(dst, d, true, &to)) != 0 ||
-		    (err = translate(src, s, false, &from)) != 0)
+		u64 to, from;
+		if ((err = uspace_frame(dst, d, true, &to)) != 0 ||
+		    (err = uspace_frame(src, s, false, &from)) != 0)
 			return err;
-		memcpy(to, from, chunk);
+		memcpy(phys_to_virt(to), phys_to_virt(from), chunk);
 		done += chunk;
 	}
 	return 0;

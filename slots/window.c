@@ -5,6 +5,7 @@
 #include "kstring.h"
 #include "memlayout.h"
 #include "pmm.h"
+#include "uspace.h"
 #include "view.h"
 #include "vm.h"
 
@@ -14,92 +15,6 @@ u64 window_copy_max = PTR_COPY_MAX;
 u64 window_pages_mapped(void) { return mapped_now; }
 u64 window_pages_pinned(void) { return pinned_now; }
 
-/* The caller's frame behind @va, if the caller may read (and, with
- * @write, write) it. */
-static int translate(const struct window *w, u64 va, bool write, u64 *pa)
-{
-	struct vm_mapping m;
-	if (!vm_query(w->caller_tables, va, &m))
-		return -E_PTR_UNMAPPED;
-	if (w->caller && !(m.flags & VM_USER))
-		return -E_PTR_UNMAPPED;
-	if (write && !(m.flags & VM_WRITE))
-		return -E_PTR_READONLY;
-	*pa = m.pa;
-	return 0;
-}
-
-/* Where [p, p + size) may lie: in the caller's own slot, or for a kernel
- * caller in the kernel half.  Checked before any page is looked at. */
-static int check_range(const struct window *w, u64 p, u64 size)
-{
-	if (!p)
-		return -E_PTR_NULL;
-	if (!is_canonical(p))
-		return -E_PTR_NONCANONICAL;
-	if (p + size < p)
-		return -E_PTR_WRAP;
-	if (!w->caller)
-		return is_user_addr(p) ? -E_PTR_OTHER_SLOT : 0;
-	if (!is_user_addr(p))
-		return -E_PTR_KERNEL;
-	u64 lo = slot_base(w->caller->slot);
-	if (p < lo || p + size > lo + SLOT_SIZE)
-		return -E_PTR_OTHER_SLOT;
-	return 0;
-}
-
-/* Every page of [p, p + size) is the caller's; the first one's frame
- * in *first. */
-static int check_pages(const struct window *w, u64 p, u64 size, bool write,
-		       u64 *first)
-{
-	u64 pa;
-	for (u64 va = ALIGN_DOWN(p, PAGE_SIZE); va < p + size; va += PAGE_SIZE) {
-		int err = translate(w, va, write, &pa);
-		if (err)
-			return err;
-		if (va <= p)
-			*first = pa;
-	}
-	return 0;
-}
-
-/* Length of the string at @p with its NUL (at most PTR_STR_MAX), reading
- * through the caller's page tables page by page, a quadword at a time
- * (bytes before @p in the first quadword count as non-zero); the frame
- * of its first page in *first. */
-static int string_size(const struct window *w, u64 p, u64 *size, u64 *first)
-{
-	const u64 end = p + PTR_STR_MAX; /* the NUL lies below */
-	for (u64 page = ALIGN_DOWN(p, PAGE_SIZE); page < end; page += PAGE_SIZE) {
-		u64 from = MAX(p, page), pa;
-		int err = check_range(w, from, 1);
-		if (err || (err = translate(w, from, false, &pa)) != 0)
-			return err;
-		if (from == p)
-			*first = ALIGN_DOWN(pa, PAGE_SIZE);
-		const u64 *q = (const u64 *)phys_to_virt(ALIGN_DOWN(pa, 8));
-		u64 va = ALIGN_DOWN(from, 8);
-		u64 x = *q | ((1ull << (8 * (from & 7))) - 1);
-		for (;;) {
-			unsigned i = zero_byte_index(x);
-			if (i < 8) {
-				u64 len = va + i - p;
-				if (len >= PTR_STR_MAX)
-					break;
-				*size = len + 1;
-				return 0;
-			}
-			va += 8;
-			if (va >= end || IS_ALIGNED(va, PAGE_SIZE))
-				break;
-			x = *++q;
-		}
-	}
-	return -E_PTR_UNTERMINATED;
-}
-
 static int validate(struct window *w, const struct ptr_param *pp,
 		    const u64 args[6], struct window_param *out)
 {
@@ -107,15 +22,15 @@ static int validate(struct window *w, const struct ptr_param *pp,
 	int err;
 
 	if (pp->kind == PTR_KIND_STRING) {
-		if ((err = string_size(w, p, &size, &first)) != 0)
+		if ((err = uspace_string(&w->space, p, PTR_STR_MAX, &size, &first)) != 0)
 			return err;
+		size++; /* its NUL goes along */
 	} else {
 		size = args[pp->size_reg];
 		if (size > pp->max)
 			return -E_PTR_TOO_LONG;
-		if (size && ((err = check_range(w, p, size)) != 0 ||
-			     (err = check_pages(w, p, size, pp->access & PTR_WRITE,
-						&first)) != 0))
+		if ((err = uspace_check(&w->space, p, size, pp->access & PTR_WRITE,
+					&first)) != 0)
 			return err;
 	}
 	/* Small enough to copy: through the copy area if it fits there at
@@ -150,7 +65,7 @@ static int map_page(struct window *w, struct window_param *p, struct view *targe
 	u64 va = caller_page(p, i), lo, hi, pa, frame;
 	bool bounce = partial(p, va, &lo, &hi) || p->bounce_all;
 
-	BUG_ON(translate(w, va, false, &pa) != 0); /* validated */
+	BUG_ON(uspace_frame(&w->space, va, false, &pa) != 0); /* validated */
 	pa = ALIGN_DOWN(pa, PAGE_SIZE);
 	if (bounce) {
 		if (!(frame = pmm_alloc()))
@@ -197,7 +112,7 @@ static void unmap_param(struct slot_cpu *c, struct window *w,
 		}
 		if (copy_back && (p->access & PTR_WRITE)) {
 			u64 pa;
-			BUG_ON(translate(w, va, true, &pa) != 0); /* still pinned */
+			BUG_ON(uspace_frame(&w->space, va, true, &pa) != 0); /* still pinned */
 			memcpy((u8 *)phys_to_virt(ALIGN_DOWN(pa, PAGE_SIZE)) + (lo - va),
 			       (const u8 *)phys_to_virt(frame) + (lo - va), hi - lo);
 		}
@@ -257,10 +172,10 @@ static void copy_bytes(const struct window *w, const struct window_param *p,
 			if (ALIGN_DOWN(cva, PAGE_SIZE) == ALIGN_DOWN(p->caller, PAGE_SIZE))
 				pa = p->caller_frame + (cva & (PAGE_SIZE - 1));
 			else
-				BUG_ON(translate(w, cva, false, &pa) != 0);
+				BUG_ON(uspace_frame(&w->space, cva, false, &pa) != 0);
 			memcpy(area, phys_to_virt(pa), n);
 		} else {
-			BUG_ON(translate(w, cva, true, &pa) != 0);
+			BUG_ON(uspace_frame(&w->space, cva, true, &pa) != 0);
 			memcpy(phys_to_virt(pa), area, n);
 		}
 		done += n;
@@ -302,7 +217,8 @@ int window_open(struct slot_cpu *c, struct window *w,
 		const struct ptr_class_desc *cls, u64 args[6], struct view *caller,
 		const u64 *caller_tables, struct view *target, u64 base)
 {
-	*w = (struct window){.caller = caller, .caller_tables = caller_tables};
+	*w = (struct window){.caller = caller,
+			     .space = {caller_tables, caller ? caller->slot : 0, !caller}};
 	/* Everything is checked before anything is mapped. */
 	for (unsigned k = 0; k < cls->count; k++) {
 		int err = validate(w, &cls->params[k], args, &w->params[k]);

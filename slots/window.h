@@ -28,6 +28,7 @@
 
 #include "ptrclass.h"
 #include "types.h"
+#include "uspace.h"
 
 struct view;
 struct slot_cpu;
@@ -72,7 +73,8 @@ struct window_param {
 
 struct window {
 	struct view *caller;       /* NULL: a kernel caller */
-	const u64 *caller_tables;  /* where caller addresses are translated */
+	struct uspace space;       /* where caller addresses lie and are
+				      translated (the kernel's for NULL) */
 	u64 pinned;                /* caller frames mapped, hence pinned */
 	unsigned count;
 	struct window_param params[PTR_MAX_PARAMS];

@@ -87,6 +87,46 @@ static inline __attribute__((always_inline)) void become_server(struct cpu *cpu,
 	t->cr3 = view_own_cr3(&cpu->slots, v);
 }
 
+/* Block until a call (RUNNING) or the close (READY) wakes @t. */
+static void wait_for_call(struct thread *t)
+{
+	t->state = THREAD_BLOCKED;
+	while (t->state == THREAD_BLOCKED) {
+		thread_yield();
+		if (t->state == THREAD_BLOCKED) {
+			sti_hlt();
+			cli();
+		}
+	}
+}
+
+/* Reply @result to the waiting client, if any, then wait for the next
+ * call or the close: 0, or -E_DEAD once closed (the server then runs on
+ * this CPU's PML4 showing its own view again, a plain application for
+ * the rest of its life).  Inlined into both reply_waits: the short one is
+ * a measured path. */
+static inline __attribute__((always_inline)) i64
+reply_and_wait(struct cpu *cpu, struct thread *t, struct syscall_frame *f, i64 result)
+{
+	ep.server_frame = f;
+	ep.server = t;
+	struct thread *client = ep.client;
+	if (client) {
+		ep.client = NULL;
+		client->ipc_value = result;
+		ipc_switch(cpu, client);
+	} else {
+		wait_for_call(t);
+	}
+	if (!ep.open) {
+		t->cr3 = 0;
+		slot_cpu_reload(&cpu->slots);
+		view_switch(&cpu->slots, ep.server_view);
+		return -E_DEAD;
+	}
+	return 0;
+}
+
 i64 ipc_reply_wait(struct syscall_frame *f, i64 result)
 {
 	struct cpu *cpu = this_cpu();
@@ -96,35 +136,7 @@ i64 ipc_reply_wait(struct syscall_frame *f, i64 result)
 		return -E_BUSY;
 	if (!t->cr3)
 		become_server(cpu, t);
-	ep.server_frame = f;
-	ep.server = t;
-	struct thread *client = ep.client;
-	if (client) {
-		ep.client = NULL;
-		client->ipc_value = result;
-		ipc_switch(cpu, client);
-	} else {
-		/* Nobody to reply to: let the others run until a call comes
-		 * (ipc_switch makes us RUNNING) or the close (READY). */
-		t->state = THREAD_BLOCKED;
-		while (t->state == THREAD_BLOCKED) {
-			thread_yield();
-			if (t->state == THREAD_BLOCKED) {
-				sti_hlt();
-				cli();
-			}
-		}
-	}
-	/* A call (or the close) woke us. */
-	if (!ep.open) {
-		/* Back on this CPU's PML4, showing the server's own view again,
-		 * for the rest of its life as a plain application. */
-		t->cr3 = 0;
-		slot_cpu_reload(&cpu->slots);
-		view_switch(&cpu->slots, ep.server_view);
-		return -E_DEAD;
-	}
-	return 0;
+	return reply_and_wait(cpu, t, f, result);
 }
 
 void ipc_open(void) { ep = (struct endpoint){.open = true}; }
@@ -313,42 +325,14 @@ static int reply_items(u64 reply, u64 len, i64 *result)
 	return refused("server", "reply", err);
 }
 
-/* Block until a call (RUNNING) or the close (READY) wakes @t. */
-static void wait_for_call(struct thread *t)
-{
-	t->state = THREAD_BLOCKED;
-	while (t->state == THREAD_BLOCKED) {
-		thread_yield();
-		if (t->state == THREAD_BLOCKED) {
-			sti_hlt();
-			cli();
-		}
-	}
-}
-
 /* Reply @result to the client (if any) and wait until a long call comes;
  * short calls get E_PROTO meanwhile.  As ipc_reply_wait() otherwise. */
 static i64 serve_long(struct cpu *cpu, struct thread *t, struct syscall_frame *f,
 		      i64 result)
 {
 	for (;;) {
-		ep.server_frame = f;
-		ep.server = t;
-		struct thread *client = ep.client;
-		if (client) {
-			ep.client = NULL;
-			client->ipc_value = result;
-			ipc_switch(cpu, client);
-		} else {
-			wait_for_call(t);
-		}
-		if (!ep.open) {
-			/* As in ipc_reply_wait(): a plain application again. */
-			t->cr3 = 0;
-			slot_cpu_reload(&cpu->slots);
-			view_switch(&cpu->slots, ep.server_view);
+		if (reply_and_wait(cpu, t, f, result))
 			return -E_DEAD;
-		}
 		if (ep.client == ep.long_client)
 			return 0;
 		result = refused("short call", "by a long server", -E_PROTO);

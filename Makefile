@@ -211,7 +211,8 @@ check: $(HTEST) all-isos
 		$(call suite,pcid,bochs) $(call suite,invpcid,bochs) \
 		"budget-reload=$(PYTHON) tests/check_budget.py reload $(B)/reload/slotgate.iso" \
 		"budget-invlpg=$(PYTHON) tests/check_budget.py invlpg $(B)/invlpg/slotgate.iso" \
-		"refusal=$(PYTHON) tests/check_refusal.py $(B)/pcid/slotgate.iso $(B)/invpcid/slotgate.iso"
+		"refusal=$(PYTHON) tests/check_refusal.py $(B)/pcid/slotgate.iso $(B)/invpcid/slotgate.iso" \
+		"repeat=$(PYTHON) tests/check_repeat.py $(B)/reload/slotgate-quick.iso"
 
 BENCH_ISO := $(if $(QUICK),slotgate-quick.iso,slotgate.iso)
 

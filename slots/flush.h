@@ -45,6 +45,8 @@ extern unsigned flush_host_bugs;
 #define FLUSH_BUG_NOFLUSH_ALWAYS (1u << 2)   /* pcid: CR3 bit 63 always set */
 #define FLUSH_BUG_KEEP_STALE_PCID (1u << 3)  /* pcid: keep PCID after unmap */
 #define FLUSH_BUG_ENTRY_FIRST (1u << 4)      /* pcid: new entry before CR3 */
+#define FLUSH_BUG_KEEP_PCID0 (1u << 5)       /* pcid: a flush of every context
+						leaves PCID 0 alone */
 #define FLUSH_BUGGY(bug) (FLUSH_BUGS & (bug))
 
 const char *flush_name(void);

@@ -28,13 +28,17 @@ u16 pcid_of(struct slot_cpu *c, struct view *v, enum pcid_grant *grant)
 	if (p)
 		return p;
 	p = pool->next;
-	*grant = pool->wrapped || pool->owner[p] ? PCID_RECYCLED : PCID_FIRST;
+	*grant = p < pool->used || pool->owner[p] ? PCID_RECYCLED : PCID_FIRST;
 	if (p + 1 == pool->size) {
 		pool->next = 1;
-		pool->wrapped = true;
+		pool->used = pool->size;
 	} else {
 		pool->next = (u16)(p + 1);
+		if (pool->used < p + 1)
+			pool->used = (u16)(p + 1);
 	}
+	if (pool->live < p + 1)
+		pool->live = (u16)(p + 1);
 	if (pool->owner[p])
 		pool->owner[p]->pcid[c->id] = 0; /* recycled: its owner loses it */
 	pool->owner[p] = v;

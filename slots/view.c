@@ -130,16 +130,35 @@ void view_hide_always(struct slot_cpu *c, struct view *v)
 
 void view_flush_everywhere(struct slot_cpu *c)
 {
-	if (flush_uses_pcid()) {
-		/* Every PCID loses its owner: each view's next use takes a
-		 * recycled PCID, which the strategies flush before use. */
-		for (unsigned p = 1; p < c->pcids.size; p++)
+	if (FLUSH_IS(INVPCID)) {
+		/* Every PCID's non-global entries, TLB and paging-structure
+		 * caches (SDM 3A §4.10.4.1, INVPCID type 3): views keep their
+		 * PCIDs, now empty. */
+		tlb_invpcid(&c->counters, INVPCID_ALL, 0, 0);
+	} else if (flush_uses_pcid()) {
+		/* Every PCID handed out loses its owner: each view's next use
+		 * takes a recycled PCID (below `used`), which the strategy
+		 * flushes before use.  None is owned now, so handing out
+		 * starts again from 1 and the next scan stays short. */
+		for (unsigned p = 1; p < c->pcids.live; p++)
 			if (c->pcids.owner[p])
 				pcid_release(c, c->pcids.owner[p]);
-		c->pcids.wrapped = true;
-		u64 pcid = c->current ? pcid_of(c, c->current, &(enum pcid_grant){0}) : 0;
-		/* Bit 63 clear: the current PCID is flushed now (SDM 3A §4.10.4.1). */
-		tlb_write_cr3(&c->counters, c->pml4_phys | pcid);
+		c->pcids.live = 1;
+		c->pcids.next = 1;
+		/* PCID 0 is the context with no view, which shows the views
+		 * shown everywhere too: loading it with bit 63 clear flushes it
+		 * (SDM 3A §4.10.4.1).  The current view's entry is hidden
+		 * meanwhile (under PCID 0 it could be cached, §4.10.2.2), and
+		 * comes back after its fresh PCID is loaded, flushed the same
+		 * way - the order flush_pcid_switch() keeps. */
+		view_hide(c, c->current);
+		if (!FLUSH_BUGGY(FLUSH_BUG_KEEP_PCID0))
+			tlb_write_cr3(&c->counters, c->pml4_phys);
+		if (c->current) {
+			tlb_write_cr3(&c->counters, c->pml4_phys |
+				      pcid_of(c, c->current, &(enum pcid_grant){0}));
+			view_show(c, c->current);
+		}
 	} else {
 		tlb_write_cr3(&c->counters, c->pml4_phys);
 	}

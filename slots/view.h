@@ -18,7 +18,13 @@
  *     that CPU; a PCID is flushed whenever it is given to a view, and a
  *     view whose mappings shrank while not current loses its PCID (pcid)
  *     or has the pages invalidated by INVPCID (invpcid);
- *   - a PML4 entry of a view is present only while that view is current.
+ *   - a view shown everywhere (view_show_always: a trusted or all-mapped
+ *     driver's) is cached in any context, PCID 0 (no view) included: a
+ *     page unmapped from it is invalidated in every context - CR3 reload
+ *     (reload, invlpg), INVPCID type 3 (invpcid), or every PCID released
+ *     and PCID 0 reloaded with bit 63 clear (pcid);
+ *   - a PML4 entry of a view is present only while that view is current
+ *     (or always, for a view shown everywhere).
  *
  * One CPU today.  With more (SPEC M10), view_destroy() and view_unmap()
  * must release the view's PCID and invalidate on every CPU that ran it
@@ -59,7 +65,10 @@ struct view {
 struct pcid_pool {
 	u16 size;  /* PCIDs 1..size-1 are handed out */
 	u16 next;  /* round robin: the next one to (re)assign */
-	bool wrapped; /* next has gone round once: every PCID was used */
+	u16 used;  /* PCIDs 1..used-1 have been handed out since boot
+		      (used == size once next has gone round) */
+	u16 live;  /* every owned PCID is below it (view_flush_everywhere
+		      scans 1..live-1 only, then starts again from 1) */
 	struct view *owner[PCID_MAX];
 };
 

@@ -7,7 +7,10 @@
  * view), each with an application view (slot 0) and a stack of nested
  * gate calls into 8 driver views (slots 1..8); preemption, pages mapped
  * and unmapped in current and other views, restarts (view_destroy +
- * view_init, on the same struct or another) and simulated use.  11 views
+ * view_init, on the same struct or another) and simulated use.  One
+ * driver view is shown in every context (a trusted or all-mapped driver,
+ * view_show_always): it is used from whatever context runs, and its
+ * pages come and go like any other's.  11 views
  * share a pool of (mostly) 3 PCIDs, so PCIDs move between views all the
  * time.
  * After every step the model must find nothing usable that the tables
@@ -31,6 +34,7 @@
 #define NDRIVERS 8
 #define NTHREADS 3          /* thread NTHREADS is the idle one: no view */
 #define NVIEWS (NDRIVERS + NTHREADS)
+#define ALWAYS 0            /* views[ALWAYS] is shown in every context */
 #define MAX_DEPTH 8         /* nested gate calls */
 #define PAGES 64            /* page universe of a view: 4 page tables */
 /* PCID pool per seed: mostly 3 PCIDs for 11 views; 1 (every switch
@@ -107,6 +111,8 @@ static void op_call(void)
 	if (s.cur == NTHREADS || t->depth == MAX_DEPTH)
 		return;
 	unsigned d = (unsigned)rnd(NDRIVERS);
+	if (d == ALWAYS)
+		return; /* a gate into it switches nothing */
 	snprintf(s.op, sizeof(s.op), "thread %d calls driver slot %u", s.cur,
 		 s.views[d].slot);
 	t->stack[++t->depth] = &s.views[d];
@@ -188,11 +194,16 @@ static void count_freed(u64 pa)
 static void restart(struct sim_view *sv)
 {
 	u64 before = s.freed;
+	bool always = sv == &s.views[ALWAYS];
+	if (always)
+		view_hide_always(&s.cpu, sv->v);
 	view_destroy(&s.cpu, sv->v, count_freed);
 	CHECK_EQ(s.freed - before, (u64)__builtin_popcountll(sv->mapped));
 	sv->mapped = 0;
 	sv->v = &sv->store[rnd(2)];
 	CHECK_EQ(view_init(sv->v, sv->slot), 0);
+	if (always)
+		view_show_always(&s.cpu, sv->v);
 }
 
 /* Restart a view the current thread is not using; other threads' calls
@@ -219,9 +230,8 @@ static void op_restart(void)
 
 static void op_access(void)
 {
-	struct sim_view *sv = cur_sim();
-	if (!sv)
-		return;
+	/* The view shown everywhere is reachable from every context. */
+	struct sim_view *sv = !cur_sim() || !rnd(3) ? &s.views[ALWAYS] : cur_sim();
 	for (u64 n = 1 + rnd(4); n; n--) {
 		unsigned i = (unsigned)rnd(PAGES);
 		bool mapped = sv->mapped & (1ull << i);
@@ -236,9 +246,9 @@ static void op_access(void)
 /* view.h: a view's PML4 entry is present only while it is current. */
 static bool pml4_ok(void)
 {
-	struct view *v = cur_view();
+	struct view *v = cur_view(), *a = s.views[ALWAYS].v;
 	for (unsigned i = 0; i < KERNEL_FIRST_PML4; i++) {
-		u64 want = v && v->slot == i ? v->tables[i] : 0;
+		u64 want = v && v->slot == i ? v->tables[i] : a->slot == i ? a->tables[i] : 0;
 		if (s.cpu.pml4[i] != want)
 			return false;
 	}
@@ -306,6 +316,7 @@ static bool run_seed(u64 seed, bool stop)
 		if (i >= NDRIVERS)
 			s.threads[i - NDRIVERS].stack[0] = sv;
 	}
+	view_show_always(&s.cpu, s.views[ALWAYS].v);
 	s.cur = NTHREADS;
 	bool clean = true;
 	for (u64 n = 0; n < STEPS && clean; n++) {
@@ -331,6 +342,7 @@ static bool run_seed(u64 seed, bool stop)
 	/* Tear down: everything the views took goes back. */
 	s.cur = NTHREADS;
 	show_current();
+	view_hide_always(&s.cpu, s.views[ALWAYS].v);
 	for (unsigned i = 0; i < NVIEWS; i++)
 		view_destroy(&s.cpu, s.views[i].v, count_freed);
 	res->leaks += arena_core.allocated != 1; /* only the CPU's PML4 */
@@ -446,6 +458,10 @@ HTEST(tlb_model_catches_stale_pcid)
 HTEST(tlb_model_catches_entry_first)
 {
 	negative(FLUSH_PCID, FLUSH_BUG_ENTRY_FIRST);
+}
+HTEST(tlb_model_catches_pcid0_kept)
+{
+	negative(FLUSH_PCID, FLUSH_BUG_KEEP_PCID0);
 }
 HTEST(tlb_model_catches_invpcid_no_reuse_flush)
 {

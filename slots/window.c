@@ -34,8 +34,11 @@ static int validate(struct window *w, const struct ptr_param *pp,
 			return err;
 	}
 	/* Small enough to copy: through the copy area if it fits there at
-	 * its offset, else into bounce pages. */
-	bool small = size <= window_copy_max;
+	 * its offset, else into bounce pages.  A buffer that covers no whole
+	 * page would be mapped through bounce pages only (a copy each, and
+	 * a fresh frame to zero), so it is copied up to twice the limit. */
+	bool whole = ALIGN_DOWN(p + size, PAGE_SIZE) > ALIGN_UP(p, PAGE_SIZE);
+	bool small = size <= window_copy_max || (!whole && size <= 2 * window_copy_max);
 	bool fits = (p & (PAGE_SIZE - 1)) + size <= WINDOW_COPY_PAGES * PAGE_SIZE;
 	*out = (struct window_param){.caller = p, .size = size,
 				     .caller_frame = ALIGN_DOWN(first, PAGE_SIZE),

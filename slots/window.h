@@ -15,8 +15,9 @@
  * only partly covered (the head or tail of a buffer, any string) is never
  * mapped; a fresh bounce page holding just the covered bytes is mapped in
  * its place, and for outputs exactly those bytes are copied back.  Buffers
- * up to PTR_COPY_MAX bytes are bounced whole (copying beats mapping
- * there): those go through a small copy area at the end of each window,
+ * up to PTR_COPY_MAX bytes, and those covering no whole page, are
+ * bounced whole (copying beats mapping there): those go through a small
+ * copy area at the end of each window,
  * which stays mapped from call to call (no map, unmap or invalidation),
  * and is zeroed again after every call.  Inputs are mapped read-only.
  *
@@ -42,9 +43,10 @@ struct slot_cpu;
  * Buffers up to this size are copied through the copy area instead of
  * having the caller's frames mapped.  From the buffer-size sweep under
  * icount (make bench, docs/results.md): a page-aligned buf_in round trip
- * costs, copied / mapped, 2458 / 2573 instructions at 3 KiB but
- * 2714 / 1561 at 4 KiB and 31395 / 12866 at 64 KiB: below a page a
+ * costs, copied / mapped, 1881 / 2451 instructions at 3 KiB but
+ * 2137 / 1434 at 4 KiB and 29968 / 10951 at 64 KiB: below a page a
  * mapping needs a bounce page anyway, from a whole page on mapping wins.
+ * A buffer covering no whole page is copied up to twice this size.
  * window_copy_max is this, except while the benchmarks compare the two
  * methods (bench_set()).
  */

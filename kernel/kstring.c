@@ -56,7 +56,9 @@ size_t strlen(const char *s)
 	for (; (u64)p & 7; p++)
 		if (!*p)
 			return (size_t)(p - s);
-	for (const u64 *q = (const u64 *)p;; q++) {
+	/* may_alias: the bytes are read as quadwords. */
+	typedef u64 __attribute__((may_alias)) word;
+	for (const word *q = (const word *)p;; q++) {
 		unsigned i = zero_byte_index(*q);
 		if (i < 8)
 			return (size_t)((const char *)q + i - s);

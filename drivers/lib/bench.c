@@ -67,7 +67,9 @@ static long run_row(const struct bench_desc *d, u64_t param, u64_t n, u64_t show
 
 static long run(const struct bench_desc *d, int quick)
 {
-	u64_t n = quick ? BENCH_QUICK_SAMPLES : d->samples ? d->samples : BENCH_SAMPLES;
+	u64_t n = d->samples ? d->samples : BENCH_SAMPLES;
+	if (quick && n > BENCH_QUICK_SAMPLES)
+		n = BENCH_QUICK_SAMPLES; /* never more than the full run's */
 	u64_t count = d->params ? d->nparams : 1;
 	for (u64_t k = 0; k < count; k++) {
 		u64_t param = d->params ? d->params[k] : 0, shown = param;

@@ -1,0 +1,100 @@
+#!/usr/bin/env python3
+"""gate_profile.py - where one gate call's instructions go, by function.
+
+    python3 scripts/gate_profile.py [--gate N] [--skip K] [--elf ELF] [ISO]
+
+Boots ISO (default build/reload/slotgate-quick.iso, whose bench programs
+make the calls) under TCG stopped for gdb (scripts/qemu.sh, GDB=1), lets
+the K-th call of gate N (default 16, null's add: the null round trip)
+reach gate_call_user(), then single-steps it in gdb until ring 3 runs
+the caller again, and prints how many instructions each function took
+(inlined functions count apart, as gdb names them; ring-3 driver code is
+one line) and the sequence.  The count starts at gate_call_user(), so it
+is the round trip minus the caller's SYSCALL stub and the syscall entry's
+first half.  Counts, not time: the same on every run.  Slow (gdb steps
+every instruction): a few seconds per thousand.
+
+Run by python3 it starts QEMU and gdb; gdb runs this same file as its
+script (the part under `import gdb`).
+"""
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def in_gdb():
+    import collections
+    import gdb  # noqa: F401 (only inside gdb)
+    gate, skip = int(os.environ["PROF_GATE"]), int(os.environ["PROF_SKIP"])
+    gdb.execute("set pagination off")
+    gdb.execute("set confirm off")
+    gdb.execute("target remote :1234")
+    gdb.execute(f"break gate_call_user if number == {gate}")
+    gdb.execute(f"ignore 1 {skip}")
+    gdb.execute("continue")
+    gdb.execute("delete")
+    counts, order, n = collections.Counter(), [], 0
+    while n < 200000:
+        pc = int(gdb.parse_and_eval("$pc"))
+        if pc < 0x8000000000:  # slot 0: the calling application again
+            break
+        if pc >= 0xffff800000000000:
+            block = gdb.block_for_pc(pc)
+            name = block.function.name if block and block.function else None
+            if name is None:  # assembly: the symbol the address falls in
+                sym = gdb.execute(f"info symbol {pc}", to_string=True)
+                name = sym.split()[0] if "No symbol" not in sym else hex(pc)
+        else:
+            name = "(driver, ring 3)"
+        counts[name] += 1
+        if not order or order[-1][0] != name:
+            order.append([name, 0])
+        order[-1][1] += 1
+        n += 1
+        gdb.execute("stepi", to_string=True)
+    print(f"gate {gate}: {n} instructions from gate_call_user() back to ring 3")
+    for name, c in counts.most_common():
+        print(f"{c:7d}  {name}")
+    print("sequence: " + " ".join(f"{f}:{c}" for f, c in order))
+    gdb.execute("kill")
+
+
+def main():
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--gate", type=int, default=16)
+    ap.add_argument("--skip", type=int, default=15)
+    ap.add_argument("--elf", default=os.path.join(ROOT, "build", "reload", "slotgate.elf"))
+    ap.add_argument("iso", nargs="?",
+                    default=os.path.join(ROOT, "build", "reload", "slotgate-quick.iso"))
+    args = ap.parse_args()
+    qemu = subprocess.Popen([os.path.join(ROOT, "scripts", "qemu.sh"), "--timeout", "600",
+                             args.iso], env=dict(os.environ, ACCEL="tcg", GDB="1"),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(2)  # QEMU listening on :1234
+        out = subprocess.run(["gdb", "-batch", "-x", os.path.abspath(__file__), args.elf],
+                             env=dict(os.environ, PROF_GATE=str(args.gate),
+                                      PROF_SKIP=str(args.skip)),
+                             capture_output=True, text=True)
+        lines = out.stdout.splitlines()
+        start = next((i for i, l in enumerate(lines) if l.startswith("gate ")), None)
+        if start is None:
+            sys.stderr.write(out.stdout[-2000:] + out.stderr[-2000:])
+            return 1
+        print("\n".join(l for l in lines[start:] if not l.startswith("[Inferior")))
+        return 0
+    finally:
+        qemu.kill()
+        qemu.wait()
+
+
+if __name__ == "__main__":
+    try:
+        import gdb  # noqa: F401
+    except ImportError:
+        sys.exit(main())
+    in_gdb()

@@ -3,12 +3,12 @@
 # Toolchain, GRUB (BIOS) for the ISOs, QEMU, Bochs with its BIOS images,
 # python3 for the test runner and the benchmark table, gnuplot for the
 # plots, and Debian's own Linux kernel (+ cpio, static libc) for the Linux
-# peer rows of the benchmark.
+# peer rows of the benchmark; gdb for make debug and scripts/gate_profile.py.
 set -eu
 
 PACKAGES="make gcc binutils nasm grub-pc-bin grub-common xorriso mtools
 qemu-system-x86 bochs bochsbios vgabios python3 git util-linux gnuplot-nox
-linux-image-amd64 cpio libc6-dev"
+linux-image-amd64 cpio libc6-dev gdb"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps.sh: run as root (apt-get)" >&2

@@ -16,19 +16,24 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def boot_icount(iso):
+    """Boot a bench ISO under ACCEL=icount: (exit status, its BENCH rows).
+    Also used by check_repeat.py."""
+    proc = subprocess.run([os.path.join(ROOT, "scripts", "qemu.sh"), "--timeout",
+                           "300", iso], env=dict(os.environ, ACCEL="icount"),
+                          capture_output=True, text=True, errors="replace")
+    rows = [json.loads(line[len("BENCH "):]) for line in proc.stdout.splitlines()
+            if line.startswith("BENCH {")]
+    return proc.returncode, rows
+
+
 def main():
     flush, iso = sys.argv[1], sys.argv[2]
     with open(os.path.join(ROOT, "tests", "budgets.json")) as f:
         budgets = json.load(f)[flush]
-    proc = subprocess.run([os.path.join(ROOT, "scripts", "qemu.sh"), "--timeout",
-                           "300", iso], env=dict(os.environ, ACCEL="icount"),
-                          capture_output=True, text=True, errors="replace")
-    rows = {}
-    for line in proc.stdout.splitlines():
-        if line.startswith("BENCH {"):
-            r = json.loads(line[len("BENCH "):])
-            if r.get("bench") == "roundtrip":
-                rows[r["mechanism"]] = r["median"]
+    returncode, all_rows = boot_icount(iso)
+    rows = {r["mechanism"]: r["median"] for r in all_rows
+            if r.get("bench") == "roundtrip"}
     print("KTAP version 1")
     print(f"1..{len(budgets)}")
     failed = 0
@@ -38,9 +43,9 @@ def main():
         failed += not ok
         print(f"    # {row}: {got} instructions, budget {budget}")
         print(f"{'ok' if ok else 'not ok'} {n} budget_{flush}_{row.replace('-', '_')}")
-    if proc.returncode != 0:
-        print(f"    # the icount boot failed with status {proc.returncode}")
-    return 1 if failed or proc.returncode else 0
+    if returncode != 0:
+        print(f"    # the icount boot failed with status {returncode}")
+    return 1 if failed or returncode else 0
 
 
 if __name__ == "__main__":

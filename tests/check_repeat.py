@@ -11,27 +11,20 @@ tests/budgets.json hold them.  KTAP, one case per bench (roundtrip,
 working-set, ...): `repeat_<bench>`.  Counts, not time.
 """
 import concurrent.futures
-import json
 import os
-import subprocess
 import sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import check_budget  # noqa: E402  (same directory: the icount boot)
+
 FIELDS = ("median", "p10", "p90", "min", "max", "n", "cr3_writes", "invlpgs",
           "invpcids", "pml4e_writes")
 
 
 def run(iso):
-    proc = subprocess.run([os.path.join(ROOT, "scripts", "qemu.sh"), "--timeout",
-                           "300", iso], env=dict(os.environ, ACCEL="icount"),
-                          capture_output=True, text=True, errors="replace")
-    rows = {}
-    for line in proc.stdout.splitlines():
-        if line.startswith("BENCH {"):
-            r = json.loads(line[len("BENCH "):])
-            key = (r["bench"], r["mechanism"], r["param"])
-            rows[key] = tuple(r.get(k) for k in FIELDS)
-    return proc.returncode, rows
+    returncode, rows = check_budget.boot_icount(iso)
+    return returncode, {(r["bench"], r["mechanism"], r["param"]):
+                        tuple(r.get(k) for k in FIELDS) for r in rows}
 
 
 def main():

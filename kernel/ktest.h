@@ -27,6 +27,10 @@ struct ktest_case {
 	static void ktest_fn_##n(void)
 
 void ktest_fail(const char *file, int line, const char *what, i64 a, i64 b);
+/* Run the ring-3 test program @name (a module) with @action and @param
+ * (its argument is action | param << 8): its exit code, or the run's
+ * error (a negated code) if it could not run or was killed. */
+i64 ktest_run_app(const char *name, u64 action, u64 param);
 /* Mark the running case skipped, with a reason (KTAP "# SKIP"). */
 void ktest_skip(const char *reason);
 

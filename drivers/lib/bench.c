@@ -68,6 +68,8 @@ static long run_row(const struct bench_desc *d, u64_t param, u64_t n, u64_t show
 static long run(const struct bench_desc *d, int quick)
 {
 	u64_t n = d->samples ? d->samples : BENCH_SAMPLES;
+	if (n > BENCH_MAX_SAMPLES)
+		n = BENCH_MAX_SAMPLES; /* samples[] holds no more */
 	if (quick && n > BENCH_QUICK_SAMPLES)
 		n = BENCH_QUICK_SAMPLES; /* never more than the full run's */
 	u64_t count = d->params ? d->nparams : 1;

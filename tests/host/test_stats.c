@@ -3,18 +3,26 @@
 #include "stats.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 HTEST(stats_sort_random)
 {
 	u64 v[1000];
+	unsigned before[97] = {0}, after[97] = {0};
 	srand(7);
-	for (int i = 0; i < 1000; i++)
+	for (int i = 0; i < 1000; i++) {
 		v[i] = (u64)rand() % 97;
+		before[v[i]]++;
+	}
 	stats_sort(v, 1000);
 	int sorted = 1;
 	for (int i = 1; i < 1000; i++)
 		sorted &= v[i - 1] <= v[i];
 	CHECK(sorted);
+	/* The same values, each as often: sorted, not rewritten. */
+	for (int i = 0; i < 1000; i++)
+		after[v[i] % 97]++;
+	CHECK(memcmp(before, after, sizeof(before)) == 0);
 }
 
 HTEST(stats_nearest_rank)

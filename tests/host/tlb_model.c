@@ -496,6 +496,5 @@ bool tlb_model_ps_cached(int level, u16 pcid, u64 va, u64 table)
 	return false;
 }
 
-u16 tlb_model_pcid(void) { return m.pcid; }
 
 const struct tlb_model_stats *tlb_model_stats(void) { return &m.st; }

@@ -42,7 +42,6 @@ const char *tlb_model_check(void);
  * @level (4 PML4E, 3 PDPTE, 2 PDE) for @va -> @table tagged @pcid? */
 bool tlb_model_tlb_cached(u16 pcid, u64 va, u64 frame);
 bool tlb_model_ps_cached(int level, u16 pcid, u64 va, u64 table);
-u16 tlb_model_pcid(void);
 const struct tlb_model_stats *tlb_model_stats(void);
 
 #endif

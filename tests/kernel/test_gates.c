@@ -22,12 +22,9 @@
 #include "slotgate/gates.h"
 #include "slotgate/gtest.h"
 
-/* Run gtest with @action and @param; its exit code, or the run's error. */
 static i64 gtest(enum gtest_action action, u64 param)
 {
-	i64 code = 0;
-	int err = user_run_module("gtest", action | (param << 8), &code, NULL);
-	return err ? err : code;
+	return ktest_run_app("gtest", action, param);
 }
 
 static i64 kcall(u64 gate)

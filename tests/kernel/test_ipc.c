@@ -35,9 +35,7 @@ KTEST(ipc_call_reply_round_trip)
 
 static i64 gtest(enum gtest_action action, u64 param)
 {
-	i64 code = 0;
-	int err = user_run_module("gtest", action | (param << 8), &code, NULL);
-	return err ? err : code;
+	return ktest_run_app("gtest", action, param);
 }
 
 KTEST(ipc_long_round_trip_through_ipcfs)

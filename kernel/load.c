@@ -1,6 +1,7 @@
 /* load.c - an ELF image's segments into a view (see load.h). */
 #include "load.h"
 #include "errno.h"
+#include "kernel.h"
 #include "kstring.h"
 #include "memlayout.h"
 #include "percpu.h"
@@ -65,7 +66,8 @@ i64 heap_grow_view(struct view *v, u64 base, u64 *pages, u64 more, u64 max)
 				pmm_free(frame);
 			while (i--) { /* give back what this call took */
 				u64 pa;
-				view_unmap(&this_cpu()->slots, v, first + i * PAGE_SIZE, &pa);
+				BUG_ON(view_unmap_unpinned(&this_cpu()->slots, v,
+							   first + i * PAGE_SIZE, &pa) != 0);
 				pmm_free(pa);
 			}
 			return -E_NOMEM;

@@ -83,10 +83,15 @@ int view_map(struct view *v, u64 va, u64 pa, u64 flags)
 
 int view_unmap(struct slot_cpu *c, struct view *v, u64 va, u64 *pa)
 {
-	if (pml4_index(va) != v->slot)
-		return -E_INVAL;
 	if (v->pins)
 		return -E_BUSY;
+	return view_unmap_unpinned(c, v, va, pa);
+}
+
+int view_unmap_unpinned(struct slot_cpu *c, struct view *v, u64 va, u64 *pa)
+{
+	if (pml4_index(va) != v->slot)
+		return -E_INVAL;
 	/* Tables stay until the view goes (windows and stacks come back). */
 	int err = vm_clear(v->tables, va, pa);
 	if (err)

@@ -99,6 +99,11 @@ void view_destroy(struct slot_cpu *c, struct view *v, void (*free_frame)(u64));
  * view_destroy(). */
 int view_map(struct view *v, u64 va, u64 pa, u64 flags);
 int view_unmap(struct slot_cpu *c, struct view *v, u64 va, u64 *pa);
+/* The same for a page that cannot be one the pins protect - a window page
+ * (the pin's own mapping, or a bounce or copy-area page), or a page this
+ * very call mapped - so it goes even while @v has pins: a driver passing
+ * its own pages to itself pins the view its window lives in. */
+int view_unmap_unpinned(struct slot_cpu *c, struct view *v, u64 va, u64 *pa);
 
 /* PCIDs of @c's pool that some view owns (leak checks). */
 unsigned pcid_owned(const struct slot_cpu *c);

@@ -103,7 +103,7 @@ static void unmap_param(struct slot_cpu *c, struct window *w,
 	for (u64 i = 0; i < p->pages; i++) {
 		u64 va = caller_page(p, i), lo, hi, frame;
 		bool bounce = partial(p, va, &lo, &hi) || p->bounce_all;
-		BUG_ON(view_unmap(c, target, ALIGN_DOWN(p->window, PAGE_SIZE) +
+		BUG_ON(view_unmap_unpinned(c, target, ALIGN_DOWN(p->window, PAGE_SIZE) +
 					       i * PAGE_SIZE, &frame) != 0);
 		mapped_now--;
 		if (!bounce) {
@@ -193,7 +193,7 @@ void window_release_thread(struct slot_cpu *c, struct view *target, u64 first_ba
 			u64 area = copy_area(first_base + d * WINDOW_SPAN, k);
 			for (u64 i = 0; i < WINDOW_COPY_PAGES; i++) {
 				u64 frame;
-				if (view_unmap(c, target, area + i * PAGE_SIZE, &frame) == 0) {
+				if (view_unmap_unpinned(c, target, area + i * PAGE_SIZE, &frame) == 0) {
 					pmm_free(frame);
 					target->kept_pages--;
 				}

@@ -95,14 +95,38 @@ static long try_ipc(u64_t a, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
 	return syscall6(SYS_IPC_REPLY_WAIT, 0, 0, 0, 0, 0, 0);
 }
 
+static u64_t my_base; /* first gate number, from driver_init */
+static unsigned char own[2 * 4096] __attribute__((aligned(4096)));
+
+static long take(u64_t p, u64_t n, u64_t c, u64_t d, u64_t e, u64_t f)
+{
+	(void)p, (void)c, (void)d, (void)e, (void)f;
+	return (long)n;
+}
+
+/* Call its own take gate with two whole pages of its own: the gate maps
+ * (and pins) frames of the very view it maps them into. */
+static long self_buffer(u64_t a, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
+{
+	UNUSED6;
+	own[0] = own[4096] = 1;
+	return gate_call(my_base + HOSTILE_TAKE, (u64_t)own, sizeof(own), 0, 0, 0, 0);
+}
+
 long driver_init(u64_t base)
 {
-	static const gate_handler_t handlers[] = {
-		pf, gp, ud, de, stack, kernel_jump, spin, count, uart_port,
-		try_exit, try_ipc,
+	static const struct {
+		gate_handler_t handler;
+		u64_t ptr_class;
+	} gates[] = {
+		{pf, PTR_NONE}, {gp, PTR_NONE}, {ud, PTR_NONE}, {de, PTR_NONE},
+		{stack, PTR_NONE}, {kernel_jump, PTR_NONE}, {spin, PTR_NONE},
+		{count, PTR_NONE}, {uart_port, PTR_NONE}, {try_exit, PTR_NONE},
+		{try_ipc, PTR_NONE}, {take, PTR_BUF_IN}, {self_buffer, PTR_NONE},
 	};
-	for (u64_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
-		if (gate_register(base + i, handlers[i], PTR_NONE,
+	my_base = base;
+	for (u64_t i = 0; i < sizeof(gates) / sizeof(gates[0]); i++)
+		if (gate_register(base + i, gates[i].handler, gates[i].ptr_class,
 				  GATE_FROM_APP | GATE_FROM_DRIVER | GATE_FROM_KERNEL))
 			return -1;
 	return 0;

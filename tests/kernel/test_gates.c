@@ -260,5 +260,14 @@ KTEST(gate_driver_cannot_end_or_block_borrowed_thread)
 	KT_EXPECT_EQ(gtest(GTEST_CALL, HOSTILE_GATES + HOSTILE_EXIT), -E_PERM);
 	KT_EXPECT_EQ(kcall(HOSTILE_GATES + HOSTILE_EXIT), -E_PERM);
 	KT_EXPECT_EQ(kcall(HOSTILE_GATES + HOSTILE_IPC), -E_PERM);
+}
+
+KTEST(gate_driver_passes_its_own_pages_to_itself)
+{
+	/* Its own whole pages, mapped into its own window: they are pinned in
+	 * the view the window lives in, which must not stop the window from
+	 * closing. */
+	KT_EXPECT_EQ(kcall(HOSTILE_GATES + HOSTILE_SELF_BUF), 8192);
+	KT_EXPECT_EQ(gtest(GTEST_CALL, HOSTILE_GATES + HOSTILE_SELF_BUF), 8192);
 	KT_EXPECT_EQ(this_cpu()->thread->gate_depth, 0);
 }

@@ -12,6 +12,7 @@
 #include "thread.h"
 #include "user.h"
 #include "uspace.h"
+#include "flush.h"
 #include "view.h"
 #include "slotgate/abi.h"
 
@@ -46,13 +47,13 @@ static void ipc_switch(struct cpu *cpu, struct thread *to)
 	from->kstack_top = cpu->kstack_top;
 	/* A client leaves its view shown; a server (on its own CR3) keeps the
 	 * view it had, its own application's, for the scheduler. */
-	if (!from->cr3)
+	if (!from->own)
 		from->view = cpu->slots.current;
 	from->state = THREAD_BLOCKED;
 	to->state = THREAD_RUNNING;
 	cpu->thread = to;
-	if (to->cr3)
-		tlb_write_cr3(&cpu->slots.counters, to->cr3);
+	if (to->own)
+		view_load_own(&cpu->slots, to->own, &to->cr3);
 	else
 		slot_cpu_reload(&cpu->slots); /* back to the client's view */
 	cpu_set_kernel_stack(cpu, to->kstack_top);
@@ -64,7 +65,7 @@ i64 ipc_call(const u64 args[6])
 {
 	struct cpu *cpu = this_cpu();
 	struct thread *server = ep.server;
-	if (!ep.open || !server || cpu->thread->cr3)
+	if (!ep.open || !server || cpu->thread->own)
 		return -E_NOENT;
 	ep.server = NULL;
 	ep.client = cpu->thread;
@@ -84,7 +85,8 @@ static inline __attribute__((always_inline)) void become_server(struct cpu *cpu,
 	ep.server_view = v;
 	memcpy(v->tables + KERNEL_FIRST_PML4, kernel_pml4 + KERNEL_FIRST_PML4,
 	       256 * sizeof(u64));
-	t->cr3 = view_own_cr3(&cpu->slots, v);
+	t->own = v;
+	t->cr3 = view_own_cr3(&cpu->slots, v); /* loaded by view_load_own */
 }
 
 /* Block until a call (RUNNING) or the close (READY) wakes @t. */
@@ -119,7 +121,7 @@ reply_and_wait(struct cpu *cpu, struct thread *t, struct syscall_frame *f, i64 r
 		wait_for_call(t);
 	}
 	if (!ep.open) {
-		t->cr3 = 0;
+		t->own = NULL;
 		slot_cpu_reload(&cpu->slots);
 		view_switch(&cpu->slots, ep.server_view);
 		return -E_DEAD;
@@ -134,7 +136,7 @@ i64 ipc_reply_wait(struct syscall_frame *f, i64 result)
 
 	if (!ep.open || (ep.server && ep.server != t))
 		return -E_BUSY;
-	if (!t->cr3)
+	if (!t->own)
 		become_server(cpu, t);
 	return reply_and_wait(cpu, t, f, result);
 }
@@ -256,7 +258,7 @@ i64 ipc_call_long(const u64 a[6])
 	u64 slen = 0;
 	int err;
 
-	if (!ep.open || !server || self->cr3)
+	if (!ep.open || !server || self->own)
 		return -E_NOENT;
 	if (!self->user || !cv)
 		return -E_PERM;
@@ -348,7 +350,7 @@ i64 ipc_reply_wait_long(struct syscall_frame *f)
 
 	if (!ep.open || (ep.server && ep.server != t))
 		return -E_BUSY;
-	if (!t->cr3)
+	if (!t->own)
 		become_server(cpu, t);
 	if ((err = check_area(f->a[3], f->a[4])) != 0)
 		return refused("server", "receive area", err);

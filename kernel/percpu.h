@@ -60,8 +60,9 @@ static inline struct cpu *this_cpu(void)
 	return c;
 }
 
-/* Where traps and syscalls from ring 3 land on this CPU (TSS.RSP0 and
- * the SYSCALL stack): per thread, and lowered under a gate's frame. */
+/* Where traps and syscalls from ring 3 land on this CPU (TSS.RSP0, which
+ * a ring-3 interrupt switches to - SDM 3A §6.14.4 - and the SYSCALL
+ * stack): per thread, and lowered under a gate's frame. */
 static inline void cpu_set_kernel_stack(struct cpu *cpu, u64 top)
 {
 	cpu->kstack_top = top;

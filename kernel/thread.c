@@ -2,6 +2,7 @@
 #include "thread.h"
 #include "arch/x86.h"
 #include "driver.h"
+#include "flush.h"
 #include "heap.h"
 #include "kernel.h"
 #include "kstring.h"
@@ -90,11 +91,11 @@ static void switch_to(struct cpu *cpu, struct thread *next)
 		prev->state = THREAD_READY;
 	next->state = THREAD_RUNNING;
 	cpu->thread = next;
-	if (prev->cr3) /* it ran on a CR3-mode driver's own PML4 */
+	if (prev->own) /* it ran on an address space of its own */
 		slot_cpu_reload(&cpu->slots);
 	view_switch(&cpu->slots, next->view);
-	if (next->cr3)
-		tlb_write_cr3(&cpu->slots.counters, next->cr3);
+	if (next->own)
+		view_load_own(&cpu->slots, next->own, &next->cr3);
 	cpu_set_kernel_stack(cpu, next->kstack_top);
 	cpu->counters.thread_switches++;
 	thread_switch(&prev->saved_rsp, next->saved_rsp);

@@ -39,9 +39,13 @@ struct thread {
 	struct gate_frame *gate_top;  /* innermost gate, NULL outside drivers */
 	unsigned gate_depth;
 	struct user_run *user;        /* the application it runs, if any */
-	u64 cr3;                      /* on an address space of its own (a
-					 CR3-mode driver, an IPC server): its
-					 CR3; 0 = this CPU's PML4 */
+	struct view *own;             /* on an address space of its own (a
+					 CR3-mode driver's, an IPC server's):
+					 the view whose PML4 it runs on; NULL =
+					 this CPU's PML4 */
+	u64 cr3;                      /* own's CR3 (view_own_cr3), kept and
+					 refreshed by view_load_own (flush.h)
+					 when own's PCID has gone meanwhile */
 	i64 ipc_value;                /* the reply an IPC client gets */
 	void (*fn)(void *);
 	void *arg;

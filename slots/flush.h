@@ -112,4 +112,21 @@ static inline void flush_unmapped(struct slot_cpu *c, struct view *v, u64 va)
 
 static inline bool flush_uses_pcid(void) { return FLUSH_IS(PCID) || FLUSH_IS(INVPCID); }
 
+/*
+ * Load @v's own PML4 (an IPC server's, a CR3-mode driver's) from
+ * *cr3, a view_own_cr3() value of @v kept since, refreshing it when @v
+ * has lost the PCID it names since - recycled to another view, or
+ * released - and keeping that PCID from then on (CR3 bit 63: SDM 3A
+ * §4.10.4.1), so @v's PCID is flushed when given, not on every load.
+ * Inline: the IPC round trip makes one such load.
+ */
+static inline void view_load_own(struct slot_cpu *c, struct view *v, u64 *cr3)
+{
+	if (flush_uses_pcid() && (*cr3 & CR3_PCID_MASK) != v->pcid[c->id])
+		*cr3 = view_own_cr3(c, v);
+	tlb_write_cr3(&c->counters, *cr3);
+	if (flush_uses_pcid())
+		*cr3 |= CR3_NOFLUSH;
+}
+
 #endif

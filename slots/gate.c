@@ -3,6 +3,7 @@
 #include "arch/x86.h"
 #include "console.h"
 #include "driver.h"
+#include "flush.h"
 #include "errno.h"
 #include "kernel.h"
 #include "kpt.h"
@@ -76,36 +77,42 @@ void gate_unregister_all(struct driver *d)
 static void switch_into(struct cpu *cpu, struct driver *d)
 {
 	struct thread *t = cpu->thread;
-	if (d->mode == DRIVER_SLOT && !t->cr3) { /* the common case first */
+	if (d->mode == DRIVER_SLOT && !t->own) { /* the common case first */
 		view_switch(&cpu->slots, &d->view);
 		return;
 	}
 	if (driver_always_shown(d->mode))
 		return;
-	if (t->cr3) /* leave another CR3-mode driver's address space first */
+	if (t->own) /* leave another address space of its own first */
 		slot_cpu_reload(&cpu->slots);
-	t->cr3 = 0;
+	t->own = NULL;
 	if (d->mode == DRIVER_SLOT) {
 		view_switch(&cpu->slots, &d->view);
 		return;
 	}
-	t->cr3 = view_own_cr3(&cpu->slots, &d->view);
+	t->own = &d->view;
+	t->cr3 = view_own_cr3(&cpu->slots, t->own);
 	tlb_write_cr3(&cpu->slots.counters, t->cr3);
+	if (flush_uses_pcid())
+		t->cr3 |= CR3_NOFLUSH; /* flushed (if it had to be) by this load */
 }
 
 static void switch_back(struct cpu *cpu, struct gate_frame *f)
 {
 	struct thread *t = cpu->thread;
-	if (!t->cr3 && !f->caller_cr3) { /* the common case first */
+	if (!t->own && !f->caller_own) { /* the common case first */
 		view_switch(&cpu->slots, f->caller_view);
 		return;
 	}
-	if (t->cr3 && t->cr3 != f->caller_cr3)
+	if (t->own && t->own != f->caller_own)
 		slot_cpu_reload(&cpu->slots); /* back to this CPU's PML4 */
 	view_switch(&cpu->slots, f->caller_view);
-	if (f->caller_cr3 && t->cr3 != f->caller_cr3)
-		tlb_write_cr3(&cpu->slots.counters, f->caller_cr3);
-	t->cr3 = f->caller_cr3;
+	if (f->caller_own && t->own != f->caller_own) {
+		t->own = f->caller_own; /* its PCID may have gone meanwhile */
+		t->cr3 = view_own_cr3(&cpu->slots, t->own);
+		view_load_own(&cpu->slots, t->own, &t->cr3);
+	}
+	t->own = f->caller_own;
 }
 
 /* Run the driver: SYSRET into it, and come back here when it leaves
@@ -175,7 +182,7 @@ static i64 enter(struct cpu *cpu, struct driver *d, u64 handler,
 	t->gate_depth++;
 	d->active++;
 	cpu->counters.gate_calls++;
-	f.caller_cr3 = t->cr3;
+	f.caller_own = t->own;
 	switch_into(cpu, d);
 	run_driver(cpu, &f, rsp, handler, args);
 	/* Back through gate_return() or an unwind: f.result is set. */

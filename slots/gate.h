@@ -40,7 +40,7 @@ struct gate_frame {
 	u64 entry_tick;
 	i64 result;
 	bool returned;               /* by the return gate, not an unwind */
-	u64 caller_cr3;              /* the thread's cr3 before the call */
+	struct view *caller_own;     /* the thread's own space before the call */
 };
 
 enum gate_caller { GATE_CALLER_APP, GATE_CALLER_DRIVER, GATE_CALLER_KERNEL };

@@ -13,6 +13,7 @@
 #include "types.h"
 
 #define CR3_NOFLUSH (1ull << 63) /* SDM 3A §4.10.4.1, with CR4.PCIDE = 1 */
+#define CR3_PCID_MASK 0xfffull   /* CR3[11:0] with CR4.PCIDE = 1 (§4.5) */
 #define INVPCID_ADDRESS 0        /* one address in one PCID */
 #define INVPCID_CONTEXT 1        /* everything non-global of one PCID */
 #define INVPCID_ALL_GLOBAL 2     /* everything, globals included */

@@ -102,7 +102,7 @@ int view_unmap_unpinned(struct slot_cpu *c, struct view *v, u64 va, u64 *pa)
 	else if (flush_uses_pcid())
 		view_flush_everywhere(c); /* cached under any PCID */
 	else
-		tlb_invlpg(&c->counters, va); /* PCIDE = 0: one context */
+		tlb_invlpg(&c->counters, va); /* PCIDE = 0: one context (§4.10.4.1) */
 	return 0;
 }
 
@@ -188,7 +188,10 @@ void slot_cpu_reload(struct slot_cpu *c)
 		if (grant == PCID_KEPT)
 			cr3 |= CR3_NOFLUSH;
 	} else if (flush_uses_pcid()) {
-		cr3 |= CR3_NOFLUSH; /* PCID 0 holds no lower-half translation */
+		/* PCID 0 (no view) caches only views shown in every context,
+		 * valid here too; view_flush_everywhere() flushes it when a
+		 * page of theirs goes. */
+		cr3 |= CR3_NOFLUSH;
 	}
 	tlb_write_cr3(&c->counters, cr3);
 }

@@ -4,7 +4,10 @@
 ; SYSRET to the driver runtime's _driver_entry with RAX = handler (0 for
 ; driver_init), the six arguments in RDI, RSI, RDX, R10, R8, R9 (R10
 ; because SYSRET takes RCX for RIP), RFLAGS = IF, and every other register
-; zeroed so no kernel value leaks into the driver.  Called with IF = 0:
+; zeroed so no kernel value leaks into the driver.  SYSRET loads RIP from
+; RCX and RFLAGS from R11 (SDM 2B SYSRET); RCX must be canonical or SYSRET
+; faults in ring 0 - a driver's entry always is (slot <= 255, below 2^47).
+; Called with IF = 0:
 ; nothing may interrupt between loading the user RSP and SYSRET (NMI and
 ; #MC run on IST stacks, so they cannot land on it either).
 

@@ -212,10 +212,13 @@ static i64 call(u64 number, const u64 args[6], enum gate_caller kind,
 		return -E_DEAD;
 	struct cpu *cpu = this_cpu();
 	/* Pointers are checked against the caller's own view: a driver's
-	 * slot (trusted or not), the application's, or the kernel's half. */
+	 * slot (trusted or not), the application's - its own address space's
+	 * if it has one (an IPC server runs there while this CPU's PML4 still
+	 * shows its client) - or the kernel's half. */
 	struct view *caller_view = kind == GATE_CALLER_KERNEL ? NULL
 				 : caller ? &caller->view
-					  : cpu->slots.current;
+				 : cpu->thread->own ? cpu->thread->own
+						    : cpu->slots.current;
 	return enter(cpu, g->driver, g->handler, args, &ptr_classes[g->ptr_class],
 		     caller_view, caller, caller_rsp);
 }

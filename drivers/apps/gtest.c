@@ -134,6 +134,8 @@ static long ipc_bad(u64_t c)
 		return ipc_call_long(IPCFS_PROBE_LAST_ERROR, 0, 0, 0, 0, 0);
 	case IPCB_SHORT_CALL:
 		return syscall6(SYS_IPC_CALL, 1, 2, 3, 4, 5, 6);
+	case IPCB_SERVER_GATE:
+		return ipc_call_long(IPCFS_PROBE_GATE, "a server's string", 0, 0, 0, 0);
 	default:
 		return -1000;
 	}

@@ -12,6 +12,8 @@
  * needs by then.
  */
 #include "slotgate/app.h"
+#include "slotgate/driver.h"
+#include "slotgate/gates.h"
 #include "slotgate/ipcfs.h"
 
 #include "ramfs_core.h"
@@ -66,6 +68,8 @@ static long probe(u64_t op, const struct ipc_msg *m, struct reply *r, u64_t *are
 	case IPCFS_PROBE_BAD_AREA:
 		*area_at = (u64_t)&seek; /* code: read-only */
 		return 0;
+	case IPCFS_PROBE_GATE:
+		return gate_call(ECHO_GATES + ECHO_STRLEN, (u64_t)area, 0, 0, 0, 0, 0);
 	case IPCFS_PROBE_LAST_ERROR: {
 		long e = last_error;
 		last_error = 0;

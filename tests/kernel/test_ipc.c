@@ -105,6 +105,19 @@ KTEST(ipc_long_bad_inputs_refused)
 	ipc_server_stop(server);
 }
 
+KTEST(ipc_server_gate_pointers_are_its_own)
+{
+	/* The server runs on its own PML4 while the CPU's shows the client's
+	 * view: a gate call from it must check and map its pointers in its
+	 * own address space, not the client's. */
+	struct thread *server = ipc_server_start("ipcfs");
+	KT_EXPECT(server != NULL);
+	if (!server)
+		return;
+	KT_EXPECT_EQ(gtest(GTEST_IPC_LONG_BAD, IPCB_SERVER_GATE), 17);
+	ipc_server_stop(server);
+}
+
 KTEST(ipc_long_call_to_short_server_refused)
 {
 	struct thread *server = ipc_server_start("ipcserver");

@@ -49,6 +49,8 @@ enum gtest_ipc_case {
 	IPCB_BAD_AREA,         /* the server waits once with a bad area */
 	IPCB_LAST_ERROR,       /* what the server's reply_wait last refused */
 	IPCB_SHORT_CALL,       /* a short call (to a long server) */
+	IPCB_SERVER_GATE,      /* the server passes the string it got (17
+				  characters) to echo.strlen: the answer */
 };
 
 #endif

@@ -38,6 +38,9 @@ enum ipcfs_probe {
 	IPCFS_PROBE_BAD_AREA,         /* wait once with a read-only area,
 					 then reply 0 as usual */
 	IPCFS_PROBE_LAST_ERROR,       /* the last error its reply_wait gave */
+	IPCFS_PROBE_GATE,             /* echo.strlen(the string it got, in its
+					 own area): a gate call from a server
+					 on its own address space */
 };
 
 static inline long ipcfs_write_file(const char *path, const void *data, u64_t n)

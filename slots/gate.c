@@ -70,9 +70,10 @@ void gate_unregister_all(struct driver *d)
 
 /*
  * Make @d's memory reachable on this CPU, the way its mode says: swap its
- * slot in (the gate), nothing (trusted, allmapped: always shown), or load its own PML4 into CR3
- * (the baseline).  The thread records a CR3 of its own so that a switch
- * to another thread and back restores it (thread.c).
+ * slot in (the gate), nothing (trusted, allmapped: always shown), or load
+ * its own PML4 into CR3 (the baseline).  The thread records that address
+ * space of its own (t->own) so a switch to another thread and back
+ * restores it (thread.c).
  */
 static void switch_into(struct cpu *cpu, struct driver *d)
 {
@@ -81,11 +82,18 @@ static void switch_into(struct cpu *cpu, struct driver *d)
 		view_switch(&cpu->slots, &d->view);
 		return;
 	}
+	if (t->own) {
+		/* Leave its own address space (an IPC server's, a CR3-mode
+		 * driver's) for this CPU's PML4.  A driver shown in every view
+		 * is only there, and sees the caller's pointers as they are:
+		 * show the caller's own memory with it. */
+		slot_cpu_reload(&cpu->slots);
+		if (driver_always_shown(d->mode))
+			view_switch(&cpu->slots, t->own);
+		t->own = NULL;
+	}
 	if (driver_always_shown(d->mode))
 		return;
-	if (t->own) /* leave another address space of its own first */
-		slot_cpu_reload(&cpu->slots);
-	t->own = NULL;
 	if (d->mode == DRIVER_SLOT) {
 		view_switch(&cpu->slots, &d->view);
 		return;

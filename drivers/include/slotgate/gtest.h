@@ -51,6 +51,8 @@ enum gtest_ipc_case {
 	IPCB_SHORT_CALL,       /* a short call (to a long server) */
 	IPCB_SERVER_GATE,      /* the server passes the string it got (17
 				  characters) to echo.strlen: the answer */
+	IPCB_SERVER_GATE_TRUSTED,   /* the same into echot (trusted) */
+	IPCB_SERVER_GATE_ALLMAPPED, /* the same into echoa (all-mapped) */
 };
 
 #endif

@@ -41,6 +41,8 @@ enum ipcfs_probe {
 	IPCFS_PROBE_GATE,             /* echo.strlen(the string it got, in its
 					 own area): a gate call from a server
 					 on its own address space */
+	IPCFS_PROBE_GATE_TRUSTED,     /* the same into echot (trusted) */
+	IPCFS_PROBE_GATE_ALLMAPPED,   /* the same into echoa (all-mapped) */
 };
 
 static inline long ipcfs_write_file(const char *path, const void *data, u64_t n)

@@ -165,9 +165,25 @@ void ipc_close(void)
 
 bool ipc_server_waiting(void) { return ep.open && ep.server; }
 
+/* The server's program has ended - killed by a fault, or exited outside
+ * reply_wait: the client it was serving gets -E_DEAD instead of waiting
+ * for ever, and the endpoint takes no more calls. */
+static void server_ended(void)
+{
+	ep.open = false;
+	ep.server = NULL;
+	if (ep.client) {
+		ep.client->ipc_value = -E_DEAD;
+		ep.client->state = THREAD_READY;
+		ep.client = NULL;
+		ep.long_client = NULL;
+	}
+}
+
 static void run_server(void *name)
 {
 	user_run_module(name, 0, NULL, NULL);
+	server_ended();
 }
 
 struct thread *ipc_server_start(const char *name)

@@ -72,6 +72,12 @@ int user_run(const char *name, const void *image, size_t size, u64 arg,
 	}
 	/* Back from user_exit() or user_fault(), on this stack again. */
 	cpu = this_cpu();
+	if (cpu->thread->own == &run.view) {
+		/* It ended on its own PML4 (an IPC server killed while
+		 * serving): this CPU's again before that PML4 is freed. */
+		slot_cpu_reload(&cpu->slots);
+		cpu->thread->own = NULL;
+	}
 	view_switch(&cpu->slots, outer);
 	cpu_set_kernel_stack(cpu, kstack);
 	cpu->thread->user = NULL;

@@ -136,6 +136,8 @@ static long ipc_bad(u64_t c)
 		return syscall6(SYS_IPC_CALL, 1, 2, 3, 4, 5, 6);
 	case IPCB_SERVER_GATE:
 		return ipc_call_long(IPCFS_PROBE_GATE, "a server's string", 0, 0, 0, 0);
+	case IPCB_SERVER_DIES:
+		return ipc_call_long(IPCFS_PROBE_DIE, 0, 0, 0, 0, 0);
 	case IPCB_SERVER_GATE_TRUSTED:
 		return ipc_call_long(IPCFS_PROBE_GATE_TRUSTED, "a server's string", 0, 0, 0, 0);
 	case IPCB_SERVER_GATE_ALLMAPPED:

@@ -70,6 +70,8 @@ static long probe(u64_t op, const struct ipc_msg *m, struct reply *r, u64_t *are
 		return 0;
 	case IPCFS_PROBE_GATE:
 		return gate_call(ECHO_GATES + ECHO_STRLEN, (u64_t)area, 0, 0, 0, 0, 0);
+	case IPCFS_PROBE_DIE:
+		return *(volatile long *)0x1000; /* below the program: unmapped */
 	case IPCFS_PROBE_GATE_TRUSTED:
 		return gate_call(ECHOT_GATES + ECHO_STRLEN, (u64_t)area, 0, 0, 0, 0, 0);
 	case IPCFS_PROBE_GATE_ALLMAPPED:

@@ -122,6 +122,20 @@ KTEST(ipc_server_gate_pointers_are_its_own)
 	ipc_server_stop(server);
 }
 
+KTEST(ipc_server_killed_while_serving)
+{
+	/* The server faults on its own PML4 while a client waits: it is
+	 * killed, the client gets E_DEAD, the kernel goes on. */
+	struct thread *server = ipc_server_start("ipcfs");
+	KT_EXPECT(server != NULL);
+	if (!server)
+		return;
+	KT_EXPECT_EQ(gtest(GTEST_IPC_LONG_BAD, IPCB_SERVER_DIES), -E_DEAD);
+	KT_EXPECT(!ipc_server_waiting());
+	KT_EXPECT_EQ(read_cr3() & PTE_ADDR, this_cpu()->pml4_phys);
+	ipc_server_stop(server);
+}
+
 KTEST(ipc_long_call_to_short_server_refused)
 {
 	struct thread *server = ipc_server_start("ipcserver");

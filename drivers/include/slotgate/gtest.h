@@ -53,6 +53,7 @@ enum gtest_ipc_case {
 				  characters) to echo.strlen: the answer */
 	IPCB_SERVER_GATE_TRUSTED,   /* the same into echot (trusted) */
 	IPCB_SERVER_GATE_ALLMAPPED, /* the same into echoa (all-mapped) */
+	IPCB_SERVER_DIES,      /* the server faults while serving the call */
 };
 
 #endif

@@ -43,6 +43,7 @@ enum ipcfs_probe {
 					 on its own address space */
 	IPCFS_PROBE_GATE_TRUSTED,     /* the same into echot (trusted) */
 	IPCFS_PROBE_GATE_ALLMAPPED,   /* the same into echoa (all-mapped) */
+	IPCFS_PROBE_DIE,              /* fault while serving: killed */
 };
 
 static inline long ipcfs_write_file(const char *path, const void *data, u64_t n)

@@ -22,6 +22,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import plot  # noqa: E402  (same directory: mechanism order, buffer benches)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QEMU = os.path.join(ROOT, "scripts", "qemu.sh")
 TIMEOUT_S = 600
@@ -92,19 +95,14 @@ def per_trip(r):
     return " ".join(parts)
 
 
-ORDER = ["timer", "call", "syscall", "linux-getpid", "ipc", "trusted", "allmapped",
-         "cr3", "cr3-pcid", "slot-reload", "slot-invlpg", "slot-pcid", "slot-invpcid",
-         "linux-pipe"]
-BUFFER = re.compile(r"^(?P<cls>.+)-(?P<how>map|copy)$")
+# The mechanism order and the buffer-bench names are plot.py's.
+ORDER, BUFFER, mech_key = plot.ORDER, plot.BUFFER, plot.mech_key
 # The sweeps, in print order: bench -> what its param is.
 SWEEPS = [("working-set", "W", "working set (caller and driver each touch W pages)"),
           ("nesting", "depth", "gates nested"),
           ("drivers", "drivers", "drivers called in rotation"),
           ("ramfs-file", "bytes", "ramfs: write, read back, delete a file of N bytes")]
 
-
-def mech_key(m):
-    return (ORDER.index(m) if m in ORDER else len(ORDER), m)
 
 
 def print_table(accel, accel_line, env, rows, pcid_in=()):

@@ -147,8 +147,8 @@ warn_paravirt_kvm() {
 slotgate: ****************************************************************
 slotgate: WARNING: ACCEL=kvm on a host CPU without vmx/svm.
 slotgate: This /dev/kvm is paravirtual: every guest ring-0 instruction is
-slotgate: emulated (~1,400 cycles each), SYSCALL from ring 3 does not reach
-slotgate: ring 0, and RDTSCP/INVPCID in ring 0 stop the emulator.
+slotgate: emulated (~1,400 cycles each, per SPEC §4), SYSCALL from ring 3
+slotgate: does not reach ring 0, and RDTSCP/INVPCID in ring 0 stop it.
 slotgate: Any figure from this run is MEANINGLESS as a hardware cost.
 slotgate: ****************************************************************
 EOF

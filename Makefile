@@ -8,9 +8,12 @@
 #
 # ACCEL=auto|tcg|icount|kvm|bochs picks the emulator (scripts/qemu.sh).
 # FLUSH=reload|invlpg|pcid|invpcid picks the slot flush strategy.
+# FASTPATH=1|0 builds the gate fast path in (the default) or leaves every
+# gate to the slow path (slots/fastpath.h).
 
 ACCEL ?= auto
 FLUSH ?= reload
+FASTPATH ?= 1
 B := build
 FLUSHES := reload invlpg pcid invpcid
 FLUSH_ID := $(if $(filter $(FLUSH),$(FLUSHES)),FLUSH_$(shell echo $(FLUSH) | tr a-z A-Z),$(error FLUSH must be one of: $(FLUSHES)))
@@ -25,15 +28,18 @@ KCFLAGS := -std=c11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
 	-mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-sse -mno-mmx \
 	-mno-80387 -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-O2 -g -Wall -Wextra -Werror -MMD -MP -Ikernel -Islots -Ibench \
-	-Idrivers/include -DFLUSH_NAME='"$(FLUSH)"' -DFLUSH=$(FLUSH_ID)
+	-Idrivers/include -DFLUSH_NAME='"$(FLUSH)"' -DFLUSH=$(FLUSH_ID) \
+	-DFASTPATH=$(FASTPATH)
 KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -T boot/kernel.ld
 
 KERNEL_C := $(wildcard kernel/*.c) $(wildcard slots/*.c) \
 	$(wildcard tests/kernel/*.c) $(wildcard bench/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm) $(wildcard stubs/*.asm)
-# Kernel objects, the kernel and its ISOs live in build/<FLUSH>/: every
-# strategy is its own build, and switching FLUSH never reuses an object.
-KB := $(B)/$(FLUSH)
+# Kernel objects, the kernel and its ISOs live in build/<FLUSH>/ (and
+# build/<FLUSH>-slow/ with FASTPATH=0): every variant is its own build, and
+# switching never reuses an object.
+$(if $(filter 0 1,$(FASTPATH)),,$(error FASTPATH must be 0 or 1))
+KB := $(B)/$(FLUSH)$(if $(filter 0,$(FASTPATH)),-slow)
 KERNEL_OBJ := $(KERNEL_C:%.c=$(KB)/%.o) $(KERNEL_ASM:%.asm=$(KB)/%.o)
 KERNEL := $(KB)/slotgate.elf
 
@@ -42,10 +48,14 @@ $(KB)/%.o: %.c
 	@echo "  CC      $<"
 	@$(CC) $(KCFLAGS) -c $< -o $@
 
+# The gate fast path is held to its instruction count (tests/budgets.json):
+# no frame pointer there (3 instructions a function; panics print registers).
+$(KB)/slots/fastpath.o: KCFLAGS += -fomit-frame-pointer
+
 $(KB)/%.o: %.asm
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
-	@$(NASM) -f elf64 -g -F dwarf -Istubs/ -MD $(@:.o=.d) -MP $< -o $@
+	@$(NASM) -f elf64 -g -F dwarf -Istubs/ -DFASTPATH=$(FASTPATH) -MD $(@:.o=.d) -MP $< -o $@
 
 $(KERNEL): $(KERNEL_OBJ) boot/kernel.ld
 	@echo "  LD      $@"

@@ -14,6 +14,7 @@
 #define SLOTGATE_PERCPU_H
 
 #include "ctx.h"
+#include "fastpath.h"
 #include "gdt.h"
 #include "thread.h"
 #include "trap.h"
@@ -28,6 +29,8 @@ struct cpu_counters {
 	u64 user_faults;
 	u64 thread_switches;
 	u64 preempted_in_driver;
+	u64 fastpath_calls;   /* gates entered by the fast path */
+	u64 fastpath_miss[FASTPATH_MISS_COUNT]; /* sent to the slow path, by why */
 };
 
 struct user_run;

@@ -14,6 +14,10 @@
 
 extern void syscall_entry(void);
 
+_Static_assert(SYS_COUNT == 14, "stubs/percpu.inc");
+_Static_assert(SYS_GATE_RETURN == 0xff && SYS_GATE_RETURN < GATE_SYSCALL_BASE,
+	       "stubs/percpu.inc; the gates are above it");
+
 void syscall_init(void)
 {
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
@@ -71,17 +75,18 @@ static __attribute__((noinline)) i64 sys_heap_grow(u64 pages)
 
 static inline bool in_gate(void) { return this_cpu()->thread->gate_top != NULL; }
 
+/* The plain calls: stubs/syscall.asm sends the others - the return gate
+ * and the gates - to gate_syscall() (slots/fastpath.c). */
 i64 syscall_dispatch(struct syscall_frame *f)
 {
 	this_cpu()->counters.syscalls++;
-	if (f->nr - GATE_SYSCALL_BASE < GATE_SYSCALL_SPAN) {
-		return gate_call_user(f->nr - GATE_SYSCALL_BASE, f->a, f->rsp);
-	}
+	if (f->nr >= SYS_COUNT)
+		__builtin_unreachable(); /* the stub's compare: no bound check here */
 	/* Exit and IPC belong to an application's own thread of control: a
 	 * driver runs on borrowed threads and may not end or block them.  A
 	 * thread inside a gate makes system calls only from the driver (its
 	 * caller waits), so one load tells; it is made only where needed, the
-	 * null syscall and the return gate being measured paths. */
+	 * null syscall being a measured path. */
 	switch (f->nr) {
 	case SYS_NULL:
 		return 0;
@@ -98,8 +103,6 @@ i64 syscall_dispatch(struct syscall_frame *f)
 		return bench_record_user(f->a[0], f->a[1], f->a[2], f->a[3], f->a[4]);
 	case SYS_GATE_REGISTER:
 		return gate_register(f->a[0], f->a[1], f->a[2], f->a[3]);
-	case SYS_GATE_RETURN:
-		return gate_return((i64)f->a[0]);
 	case SYS_COUNTERS:
 		return sys_counters(f->a[0]);
 	case SYS_IPC_CALL:

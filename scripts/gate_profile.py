@@ -32,7 +32,7 @@ def in_gdb():
     gdb.execute("set pagination off")
     gdb.execute("set confirm off")
     gdb.execute("target remote :1234")
-    gdb.execute(f"break gate_call_user if number == {gate}")
+    gdb.execute(f"break *syscall_entry if $rax == {0x100 + gate}")
     gdb.execute(f"ignore 1 {skip}")
     gdb.execute("continue")
     gdb.execute("delete")
@@ -55,7 +55,7 @@ def in_gdb():
         order[-1][1] += 1
         n += 1
         gdb.execute("stepi", to_string=True)
-    print(f"gate {gate}: {n} instructions from gate_call_user() back to ring 3")
+    print(f"gate {gate}: {n} instructions from the SYSCALL entry back to ring 3")
     for name, c in counts.most_common():
         print(f"{c:7d}  {name}")
     print("sequence: " + " ".join(f"{f}:{c}" for f, c in order))

@@ -1,5 +1,6 @@
 /* gate.c - the gate table, gate calls, the return gate and unwinding. */
 #include "gate.h"
+#include "gate_core.h"
 #include "arch/x86.h"
 #include "console.h"
 #include "driver.h"
@@ -13,16 +14,7 @@
 #include "memlayout.h"
 #include "percpu.h"
 
-struct gate {
-	struct driver *driver; /* NULL: no gate with this number */
-	u64 handler;           /* slot address of the handler */
-	u8 ptr_class;
-	u8 callers;            /* GATE_FROM_* mask */
-};
-
-static struct gate gates[GATE_MAX];
-
-extern void driver_enter(u64 entry, u64 rsp, u64 handler, const u64 args[6]);
+struct gate gates[GATE_MAX];
 
 static u8 caller_bit(enum gate_caller kind)
 {
@@ -30,21 +22,11 @@ static u8 caller_bit(enum gate_caller kind)
 	return bits[kind];
 }
 
-/* The driver whose code is running now on this CPU, if any. */
-static struct driver *running_driver(struct cpu *cpu)
-{
-	struct gate_frame *top = cpu->thread->gate_top;
-	if (top && (top->driver->mode != DRIVER_SLOT ||
-		    cpu->slots.current == &top->driver->view))
-		return top->driver;
-	return NULL;
-}
-
-struct driver *gate_running_driver(void) { return running_driver(this_cpu()); }
+struct driver *gate_running_driver(void) { return gate_running_in(this_cpu()); }
 
 i64 gate_register(u64 number, u64 handler, u64 ptr_class, u64 callers)
 {
-	struct driver *d = running_driver(this_cpu());
+	struct driver *d = gate_running_in(this_cpu());
 	u64 image = d ? slot_base(d->slot) : 0;
 
 	if (!d)
@@ -66,61 +48,6 @@ void gate_unregister_all(struct driver *d)
 	for (unsigned i = 0; i < GATE_MAX; i++)
 		if (gates[i].driver == d)
 			gates[i] = (struct gate){0};
-}
-
-/*
- * Make @d's memory reachable on this CPU, the way its mode says: swap its
- * slot in (the gate), nothing (trusted, allmapped: always shown), or load
- * its own PML4 into CR3 (the baseline).  The thread records that address
- * space of its own (t->own) so a switch to another thread and back
- * restores it (thread.c).
- */
-static void switch_into(struct cpu *cpu, struct driver *d)
-{
-	struct thread *t = cpu->thread;
-	if (d->mode == DRIVER_SLOT && !t->own) { /* the common case first */
-		view_switch(&cpu->slots, &d->view);
-		return;
-	}
-	if (t->own) {
-		/* Leave its own address space (an IPC server's, a CR3-mode
-		 * driver's) for this CPU's PML4.  A driver shown in every view
-		 * is only there, and sees the caller's pointers as they are:
-		 * show the caller's own memory with it. */
-		slot_cpu_reload(&cpu->slots);
-		if (driver_always_shown(d->mode))
-			view_switch(&cpu->slots, t->own);
-		t->own = NULL;
-	}
-	if (driver_always_shown(d->mode))
-		return;
-	if (d->mode == DRIVER_SLOT) {
-		view_switch(&cpu->slots, &d->view);
-		return;
-	}
-	t->own = &d->view;
-	t->cr3 = view_own_cr3(&cpu->slots, t->own);
-	tlb_write_cr3(&cpu->slots.counters, t->cr3);
-	if (flush_uses_pcid())
-		t->cr3 |= CR3_NOFLUSH; /* flushed (if it had to be) by this load */
-}
-
-static void switch_back(struct cpu *cpu, struct gate_frame *f)
-{
-	struct thread *t = cpu->thread;
-	if (!t->own && !f->caller_own) { /* the common case first */
-		view_switch(&cpu->slots, f->caller_view);
-		return;
-	}
-	if (t->own && t->own != f->caller_own)
-		slot_cpu_reload(&cpu->slots); /* back to this CPU's PML4 */
-	view_switch(&cpu->slots, f->caller_view);
-	if (f->caller_own && t->own != f->caller_own) {
-		t->own = f->caller_own; /* its PCID may have gone meanwhile */
-		t->cr3 = view_own_cr3(&cpu->slots, t->own);
-		view_load_own(&cpu->slots, t->own, &t->cr3);
-	}
-	t->own = f->caller_own;
 }
 
 /* Run the driver: SYSRET into it, and come back here when it leaves
@@ -191,20 +118,12 @@ static i64 enter(struct cpu *cpu, struct driver *d, u64 handler,
 	d->active++;
 	cpu->counters.gate_calls++;
 	f.caller_own = t->own;
-	switch_into(cpu, d);
+	gate_switch_into(cpu, d);
 	run_driver(cpu, &f, rsp, handler, args);
 	/* Back through gate_return() or an unwind: f.result is set. */
 	if (cls->count)
 		window_close(&cpu->slots, &win, &d->view, f.returned);
-	switch_back(cpu, &f);
-	cpu_set_kernel_stack(cpu, f.saved_kstack_top);
-	t->gate_top = f.prev;
-	t->gate_depth--;
-	d->active--;
-	if (caller)
-		caller->stack_cursor[t->id] = f.caller_cursor;
-	if (d->restart_pending && !d->active)
-		driver_restart(d);
+	gate_leave(cpu, &f);
 	return f.result;
 }
 
@@ -233,7 +152,7 @@ static i64 call(u64 number, const u64 args[6], enum gate_caller kind,
 
 i64 gate_call_user(u64 number, const u64 args[6], u64 user_rsp)
 {
-	struct driver *caller = running_driver(this_cpu());
+	struct driver *caller = gate_running_in(this_cpu());
 	return call(number, args, caller ? GATE_CALLER_DRIVER : GATE_CALLER_APP,
 		    caller, user_rsp);
 }
@@ -254,7 +173,8 @@ i64 gate_return(i64 result)
 	struct cpu *cpu = this_cpu();
 	struct gate_frame *top = cpu->thread->gate_top;
 
-	if (!running_driver(cpu))
+	cpu->counters.syscalls++; /* straight from the stub (syscall.asm) */
+	if (!gate_running_in(cpu))
 		return -E_PERM; /* not a driver inside a gate */
 	top->result = result;
 	top->returned = true;
@@ -264,7 +184,7 @@ i64 gate_return(i64 result)
 bool gate_driver_fault(struct trap_frame *f, long error)
 {
 	struct cpu *cpu = this_cpu();
-	struct driver *d = running_driver(cpu);
+	struct driver *d = gate_running_in(cpu);
 	if (!d)
 		return false;
 	char who[48];
@@ -285,7 +205,7 @@ void gate_watchdog(struct trap_frame *f)
 	struct cpu *cpu = this_cpu();
 	struct gate_frame *top = cpu->thread->gate_top;
 
-	if ((f->cs & 3) != 3 || !top || !running_driver(cpu))
+	if ((f->cs & 3) != 3 || !top || !gate_running_in(cpu))
 		return;
 	if (cpu->counters.timer_ticks - top->entry_tick < GATE_WATCHDOG_TICKS)
 		return;

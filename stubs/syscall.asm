@@ -10,6 +10,9 @@
 %include "percpu.inc"
 
 extern syscall_dispatch
+extern gate_syscall
+extern gate_return
+extern fastpath_leave
 
 section .text
 
@@ -28,8 +31,11 @@ syscall_entry:
 	push rsi
 	push rdi
 	push rax                        ; number
+	cmp rax, SYS_COUNT
+	jae .beyond                     ; the return gate, a gate, or nothing
 	mov rdi, rsp
 	call syscall_dispatch           ; returns the result in RAX
+.exit:
 	add rsp, 8
 	pop rdi
 	pop rsi
@@ -44,6 +50,44 @@ syscall_entry:
 	; RCX came from SYSCALL itself, so it is canonical: SYSRET cannot #GP
 	; in ring 0 on it (the Intel SYSRET erratum, SDM 2B SYSRET).
 	o64 sysret
+
+.beyond:
+	cmp rax, SYS_GATE_RETURN
+	jne .gate
+	mov rdi, [rsp + 8]              ; a0: the driver's result
+	call gate_return                ; resumes the innermost gate frame, of
+	jmp .exit                       ; either path; returns only to refuse
+
+; The gate path (slots/fastpath.h): a struct gate_frame right below the
+; syscall frame, its ctx holding the caller's callee-saved registers - the
+; frame the fast path enters a driver with.  gate_syscall() returns here
+; when it did not (the slow path, or no such call).
+.gate:
+	sub rsp, GATE_FRAME_SIZE
+%if FASTPATH
+	mov [rsp + CTX_RBX], rbx
+	mov [rsp + CTX_RBP], rbp
+	mov [rsp + CTX_R12], r12
+	mov [rsp + CTX_R13], r13
+	mov [rsp + CTX_R14], r14
+	mov [rsp + CTX_R15], r15
+%endif
+	mov rdi, rsp
+	lea rsi, [rsp + GATE_FRAME_SIZE]
+	call gate_syscall
+	add rsp, GATE_FRAME_SIZE
+	jmp .exit
+
+; A fast-path frame's ctx resumes here (ctx_resume: the return gate, a
+; fault, the watchdog) with RSP = the frame and the caller's callee-saved
+; registers back in place; the caller's others are in the syscall frame.
+global fastpath_exit
+fastpath_exit:
+	mov rdi, rsp
+	call fastpath_leave             ; gate_leave(), as the slow path's
+	mov rax, [rsp + FRAME_RESULT]
+	add rsp, GATE_FRAME_SIZE
+	jmp syscall_entry.exit
 
 ; void user_enter(u64 rip, u64 rsp, u64 arg) - first entry into ring 3,
 ; by IRETQ with IF set; arg in RDI, every other register zeroed so nothing

@@ -19,8 +19,8 @@ __asm__(".text\n"
 	"1:	mov %r10, %rcx\n"
 	"	call *%rax\n"
 	"	mov %rax, %rdi\n"
-	"	mov $6, %eax\n" /* SYS_GATE_RETURN */
+	"	mov $0xff, %eax\n" /* SYS_GATE_RETURN */
 	"	syscall\n"
 	"	ud2\n");
 
-_Static_assert(SYS_GATE_RETURN == 6, "the entry stub hard-codes it");
+_Static_assert(SYS_GATE_RETURN == 0xff, "the entry stub hard-codes it");

@@ -16,7 +16,7 @@ enum sys_number {
 	SYS_TEST_ARGS = 3,    /* (a..f): return a + 2b + 3c + 4d + 5e + 6f */
 	SYS_BENCH_RESULT = 4, /* (name, samples, count, param, calls): samples in */
 	SYS_GATE_REGISTER = 5,/* (number, handler, class, callers): drivers only */
-	SYS_GATE_RETURN = 6,  /* (result): leave the gate the driver runs in */
+	/* 6 was the return gate; it moved to SYS_GATE_RETURN below */
 	SYS_COUNTERS = 7,     /* (struct sys_counters *): this CPU's counters */
 	SYS_HEAP_GROW = 8,    /* (pages): grow this program's heap; the new pages */
 	SYS_BENCH_SET = 9,    /* (knob, value): the bench program's knobs */
@@ -30,8 +30,14 @@ enum sys_number {
 					 area_size): reply, wait; message:
 					 a0 label, a1 string length or -1,
 					 a2 data length, a3 reply capacity */
-	SYS_COUNT
+	SYS_COUNT             /* the plain calls are 0 .. SYS_COUNT - 1 */
 };
+
+/* (result): leave the gate the driver runs in.  Numbered apart from the
+ * plain calls, just below the gates, so the SYSCALL entry sorts every
+ * call with one compare (stubs/syscall.asm): below SYS_COUNT a plain
+ * call, above it the gate path - the return gate, a gate, or nothing. */
+#define SYS_GATE_RETURN 0xff
 
 /* A gate call is a SYSCALL with RAX = GATE_SYSCALL_BASE + gate number and
  * up to six arguments in RDI, RSI, RDX, R10, R8, R9 (docs/gate-abi.md). */

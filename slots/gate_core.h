@@ -1,0 +1,144 @@
+/*
+ * gate_core.h - what the two gate paths share: the gate table, making a
+ * driver's memory reachable and back, and leaving a gate frame.
+ *
+ * A gate is entered by the slow path (gate.c: every case) or the fast path
+ * (fastpath.c: the common case).  Both record the same struct gate_frame
+ * (gate.h) and leave it through gate_leave() below, whatever ended the
+ * call - the return gate, a fault, the watchdog - because every unwinder
+ * resumes the frame's ctx, and each path's ctx leads here.  For gate.c and
+ * fastpath.c only.
+ */
+#ifndef SLOTGATE_GATE_CORE_H
+#define SLOTGATE_GATE_CORE_H
+
+#include "driver.h"
+#include "flush.h"
+#include "gate.h"
+#include "percpu.h"
+#include "view.h"
+
+struct gate {
+	struct driver *driver; /* NULL: no gate with this number */
+	u64 handler;           /* slot address of the handler */
+	u8 ptr_class;
+	u8 callers;            /* GATE_FROM_* mask */
+};
+
+extern struct gate gates[GATE_MAX];
+
+/* SYSRET into the driver runtime (stubs/gate.asm); never returns here. */
+__attribute__((noreturn)) void driver_enter(u64 entry, u64 rsp, u64 handler,
+					    const u64 args[6]);
+
+/*
+ * The driver whose code runs now on this CPU, if any.  Every caller is on
+ * a path from ring 3 (a system call, a trap, the timer), where the
+ * innermost frame's driver is the code that ran - shown as its slot, or
+ * always shown (trusted, allmapped), or on its own CR3.
+ */
+static inline struct driver *gate_running_in(struct cpu *cpu)
+{
+	struct gate_frame *top = cpu->thread->gate_top;
+	if (top && (top->driver->mode != DRIVER_SLOT ||
+		    cpu->slots.current == &top->driver->view))
+		return top->driver;
+	return NULL;
+}
+
+/*
+ * Make @d's memory reachable on this CPU, the way its mode says: swap its
+ * slot in (the gate), nothing (trusted, allmapped: always shown), or load
+ * its own PML4 into CR3 (the baseline).  The thread records that address
+ * space of its own (t->own) so a switch to another thread and back
+ * restores it (thread.c).
+ */
+static inline void gate_switch_into(struct cpu *cpu, struct driver *d)
+{
+	struct thread *t = cpu->thread;
+	if (d->mode == DRIVER_SLOT && !t->own) { /* the common case first */
+		view_switch(&cpu->slots, &d->view);
+		return;
+	}
+	if (t->own) {
+		/* Leave its own address space (an IPC server's, a CR3-mode
+		 * driver's) for this CPU's PML4.  A driver shown in every view
+		 * is only there, and sees the caller's pointers as they are:
+		 * show the caller's own memory with it. */
+		slot_cpu_reload(&cpu->slots);
+		if (driver_always_shown(d->mode))
+			view_switch(&cpu->slots, t->own);
+		t->own = NULL;
+	}
+	if (driver_always_shown(d->mode))
+		return;
+	if (d->mode == DRIVER_SLOT) {
+		view_switch(&cpu->slots, &d->view);
+		return;
+	}
+	t->own = &d->view;
+	t->cr3 = view_own_cr3(&cpu->slots, t->own);
+	tlb_write_cr3(&cpu->slots.counters, t->cr3);
+	if (flush_uses_pcid())
+		t->cr3 |= CR3_NOFLUSH; /* flushed (if it had to be) by this load */
+}
+
+/* The caller's memory again, as the frame recorded it. */
+static inline void gate_switch_back(struct cpu *cpu, struct gate_frame *f)
+{
+	struct thread *t = cpu->thread;
+	if (!t->own && !f->caller_own) { /* the common case first */
+		view_switch(&cpu->slots, f->caller_view);
+		return;
+	}
+	if (t->own && t->own != f->caller_own)
+		slot_cpu_reload(&cpu->slots); /* back to this CPU's PML4 */
+	view_switch(&cpu->slots, f->caller_view);
+	if (f->caller_own && t->own != f->caller_own) {
+		t->own = f->caller_own; /* its PCID may have gone meanwhile */
+		t->cr3 = view_own_cr3(&cpu->slots, t->own);
+		view_load_own(&cpu->slots, t->own, &t->cr3);
+	}
+	t->own = f->caller_own;
+}
+
+/* Take frame @f, the innermost, off this thread: the caller's kernel
+ * stack and stack cursor come back. */
+static inline void gate_unlink(struct cpu *cpu, struct gate_frame *f)
+{
+	struct thread *t = cpu->thread;
+
+	cpu_set_kernel_stack(cpu, f->saved_kstack_top);
+	t->gate_top = f->prev;
+	t->gate_depth--;
+	f->driver->active--;
+	if (f->caller)
+		f->caller->stack_cursor[t->id] = f->caller_cursor;
+}
+
+/* A driver that faulted is reloaded once no thread is inside it - after
+ * the caller's memory is back, as its view must not be shown then. */
+static __attribute__((noinline, cold)) void gate_leave_restart(struct cpu *cpu,
+							      struct gate_frame *f)
+{
+	struct driver *d = f->driver;
+	gate_switch_back(cpu, f);
+	if (!d->active)
+		driver_restart(d);
+}
+
+/*
+ * Leave frame @f, the innermost of this thread, whichever path entered it
+ * and whatever ended the call (f->result is set, and stays for the caller
+ * to read): the frame comes off the thread and the caller's memory comes
+ * back, last, so in the common case the swap is a tail call.
+ */
+static inline void gate_leave(struct cpu *cpu, struct gate_frame *f)
+{
+	gate_unlink(cpu, f);
+	if (__builtin_expect(f->driver->restart_pending, 0))
+		return gate_leave_restart(cpu, f);
+	gate_switch_back(cpu, f);
+}
+
+#endif

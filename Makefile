@@ -194,6 +194,12 @@ RUNNER := $(PYTHON) tests/ktap_runner.py --timeout $(KTIMEOUT)
 all-isos:
 	@for f in $(FLUSHES); do $(MAKE) --no-print-directory FLUSH=$$f all || exit 1; done
 
+# The slow path alone (FASTPATH=0) for the strategies make check runs so.
+SLOW_FLUSHES := reload pcid
+slow-isos:
+	@for f in $(SLOW_FLUSHES); do \
+		$(MAKE) --no-print-directory FLUSH=$$f FASTPATH=0 all || exit 1; done
+
 # The suite for strategy $(1) under accelerator $(2).
 suite = "kernel-$(1)-$(2)=ACCEL=$(2) $(QEMU) $(B)/$(1)/slotgate-test.iso"
 # reload and invlpg run under ACCEL (tcg when auto finds no KVM); the PCID
@@ -211,11 +217,13 @@ test: $(HTEST) all-isos
 		$(foreach f,$(TEST_FLUSHES),$(call suite,$(f),$(call accel_for,$(f)))) \
 		"bench-smoke=$(PYTHON) tests/check_budget.py reload $(B)/reload/slotgate.iso"
 
-# What CI runs: the test matrix under tcg, the exact icount runs, and the
-# two TCG strategies under Bochs as well.
-check: $(HTEST) all-isos
+# What CI runs: the test matrix under tcg, the exact icount runs, the two
+# TCG strategies under Bochs as well, and reload and pcid with the gate
+# fast path built out (every gate by the slow path).
+check: $(HTEST) all-isos slow-isos
 	$(RUNNER) "host=$(HTEST)" \
 		$(call suite,reload,tcg) $(call suite,invlpg,tcg) \
+		$(call suite,reload-slow,tcg) $(call suite,pcid-slow,bochs) \
 		$(call suite,reload,icount) $(call suite,invlpg,icount) \
 		$(call suite,reload,bochs) $(call suite,invlpg,bochs) \
 		$(call suite,pcid,bochs) $(call suite,invpcid,bochs) \
@@ -244,7 +252,7 @@ debug: $(ISO)
 clean:
 	rm -rf $(B)
 
-.PHONY: all all-isos test check bench run debug clean host-test fuzz
+.PHONY: all all-isos slow-isos test check bench run debug clean host-test fuzz
 .DELETE_ON_ERROR:
 .SECONDARY:
 

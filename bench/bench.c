@@ -19,6 +19,14 @@
 
 static u64 timer_overhead; /* median of the "timer" row, in TSC ticks */
 static struct slot_counters last; /* at the end of the previous report */
+static u64 last_fastpath;         /* cpu->counters.fastpath_calls, likewise */
+
+/* The counters a row reports from, as they are now. */
+static void mark_counters(void)
+{
+	last = this_cpu()->slots.counters;
+	last_fastpath = this_cpu()->counters.fastpath_calls;
+}
 
 static void print_env(void)
 {
@@ -59,11 +67,12 @@ static void print_row(const char *name, u64 param, u64 cold,
 		"\"median\":%lu,\"p10\":%lu,\"p90\":%lu,\"min\":%lu,\"max\":%lu,"
 		"\"n\":%lu,\"cold\":%lu,\"overhead\":%lu,\"unit\":\"tsc\","
 		"\"cr3_writes\":%lu,\"invlpgs\":%lu,\"invpcids\":%lu,"
-		"\"pml4e_writes\":%lu,\"counters_per\":%lu}\n",
+		"\"pml4e_writes\":%lu,\"fastpath\":%lu,\"counters_per\":%lu}\n",
 		mech, bench, param, s->median, s->p10, s->p90, s->min, s->max, s->n, cold,
 		overhead, now->cr3_writes - last.cr3_writes,
 		now->invlpgs - last.invlpgs, now->invpcids - last.invpcids,
-		now->pml4e_writes - last.pml4e_writes, samples);
+		now->pml4e_writes - last.pml4e_writes,
+		this_cpu()->counters.fastpath_calls - last_fastpath, samples);
 }
 
 i64 bench_record_user(u64 uname, u64 usamples, u64 count, u64 param, u64 calls)
@@ -94,7 +103,7 @@ i64 bench_record_user(u64 uname, u64 usamples, u64 count, u64 param, u64 calls)
 		timer_overhead = s.median;
 	print_row(name, param, cold, &s, overhead, calls >= count ? calls : count);
 	kfree(v);
-	last = this_cpu()->slots.counters;
+	mark_counters();
 	return 0;
 }
 
@@ -139,7 +148,7 @@ i64 bench_set(u64 knob, u64 value)
 		return 0;
 	case BENCH_CLONES: {
 		i64 n = grow_clones(value);
-		last = this_cpu()->slots.counters; /* loading is not the row's work */
+		mark_counters(); /* loading is not the row's work */
 		return n;
 	}
 	default:
@@ -164,7 +173,7 @@ static int run_program(size_t i, u64 arg, i64 *code)
 	struct thread *server = NULL;
 	if (programs[i].server)
 		server = ipc_server_start(programs[i].server);
-	last = this_cpu()->slots.counters;
+	mark_counters();
 	int err = user_run_module(programs[i].program, arg, code, NULL);
 	ipc_server_stop(server);
 	/* A program's knobs end with it: the next one measures the kernel

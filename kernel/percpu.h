@@ -55,6 +55,7 @@ struct cpu {
 #define CPU_OFF_SELF 0
 #define CPU_OFF_USER_RSP 8
 #define CPU_OFF_KSTACK_TOP 16
+#define CPU_OFF_THREAD 48
 
 static inline struct cpu *this_cpu(void)
 {

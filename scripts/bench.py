@@ -83,13 +83,15 @@ def commit():
 
 
 def per_trip(r):
-    """Kernel counters per round trip: 'cr3 2 invlpg 0 invpcid 0 pml4e 4'."""
+    """Kernel counters per round trip: 'cr3 2 invlpg 0 invpcid 0 pml4e 4
+    fast 1' (fast: gates entered by the fast path)."""
     n = r.get("counters_per") or 0
     if not n:
         return "-"
     parts = []
     for key, label in (("cr3_writes", "cr3"), ("invlpgs", "invlpg"),
-                       ("invpcids", "invpcid"), ("pml4e_writes", "pml4e")):
+                       ("invpcids", "invpcid"), ("pml4e_writes", "pml4e"),
+                       ("fastpath", "fast")):
         v = r.get(key, 0) / n
         parts.append(f"{label} {v:.0f}" if v == int(v) else f"{label} {v:.2f}")
     return " ".join(parts)
@@ -256,7 +258,7 @@ def main():
         json.dump({"env": env_all, "results": results}, f, indent=1)
     fields = ["accel", "flush", "mechanism", "bench", "param", "median", "p10",
               "p90", "min", "max", "n", "cold", "overhead", "unit", "cr3_writes",
-              "invlpgs", "invpcids", "pml4e_writes", "counters_per"]
+              "invlpgs", "invpcids", "pml4e_writes", "fastpath", "counters_per"]
     with open(os.path.join(args.out, "results.csv"), "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
         w.writeheader()

@@ -50,6 +50,52 @@ void gate_unregister_all(struct driver *d)
 			gates[i] = (struct gate){0};
 }
 
+/*
+ * gate_switch_into() (gate_core.h) for every case: the thread leaves an
+ * address space of its own if it runs on one, and a CR3-mode driver gets
+ * its own.  The thread records that address space (t->own) so a switch
+ * to another thread and back restores it (thread.c).
+ */
+void gate_switch_into_general(struct cpu *cpu, struct driver *d)
+{
+	struct thread *t = cpu->thread;
+	if (t->own) {
+		/* Leave its own address space (an IPC server's, a CR3-mode
+		 * driver's) for this CPU's PML4.  A driver shown in every view
+		 * is only there, and sees the caller's pointers as they are:
+		 * show the caller's own memory with it. */
+		slot_cpu_reload(&cpu->slots);
+		if (driver_always_shown(d->mode))
+			view_switch(&cpu->slots, t->own);
+		t->own = NULL;
+	}
+	if (driver_always_shown(d->mode))
+		return;
+	if (d->mode == DRIVER_SLOT) {
+		view_switch(&cpu->slots, &d->view);
+		return;
+	}
+	t->own = &d->view;
+	t->cr3 = view_own_cr3(&cpu->slots, t->own);
+	tlb_write_cr3(&cpu->slots.counters, t->cr3);
+	if (flush_uses_pcid())
+		t->cr3 |= CR3_NOFLUSH; /* flushed (if it had to be) by this load */
+}
+
+void gate_switch_back_general(struct cpu *cpu, struct gate_frame *f)
+{
+	struct thread *t = cpu->thread;
+	if (t->own && t->own != f->caller_own)
+		slot_cpu_reload(&cpu->slots); /* back to this CPU's PML4 */
+	view_switch(&cpu->slots, f->caller_view);
+	if (f->caller_own && t->own != f->caller_own) {
+		t->own = f->caller_own; /* its PCID may have gone meanwhile */
+		t->cr3 = view_own_cr3(&cpu->slots, t->own);
+		view_load_own(&cpu->slots, t->own, &t->cr3);
+	}
+	t->own = f->caller_own;
+}
+
 /* Run the driver: SYSRET into it, and come back here when it leaves
  * through the return gate, a fault or the watchdog (f->result set). */
 static void run_driver(struct cpu *cpu, struct gate_frame *f, u64 rsp,
@@ -168,17 +214,18 @@ i64 gate_run_init(struct driver *d)
 	return enter(this_cpu(), d, 0, args, &ptr_classes[PTR_NONE], NULL, NULL, 0);
 }
 
-i64 gate_return(i64 result)
+void gate_return(struct gate_frame *top, i64 result)
 {
-	struct cpu *cpu = this_cpu();
-	struct gate_frame *top = cpu->thread->gate_top;
-
-	cpu->counters.syscalls++; /* straight from the stub (syscall.asm) */
-	if (!gate_running_in(cpu))
-		return -E_PERM; /* not a driver inside a gate */
+	this_cpu()->counters.syscalls++;
 	top->result = result;
 	top->returned = true;
 	ctx_resume(&top->ctx, 1);
+}
+
+i64 gate_return_refused(void)
+{
+	this_cpu()->counters.syscalls++;
+	return -E_PERM;
 }
 
 bool gate_driver_fault(struct trap_frame *f, long error)

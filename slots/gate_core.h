@@ -46,60 +46,34 @@ static inline struct driver *gate_running_in(struct cpu *cpu)
 	return NULL;
 }
 
+/* The general cases of the two below, out of line (gate.c): a thread on
+ * an address space of its own, a driver in CR3 mode. */
+void gate_switch_into_general(struct cpu *cpu, struct driver *d);
+void gate_switch_back_general(struct cpu *cpu, struct gate_frame *f);
+
 /*
  * Make @d's memory reachable on this CPU, the way its mode says: swap its
  * slot in (the gate), nothing (trusted, allmapped: always shown), or load
- * its own PML4 into CR3 (the baseline).  The thread records that address
- * space of its own (t->own) so a switch to another thread and back
- * restores it (thread.c).
+ * its own PML4 into CR3 (the baseline, gate.c).  Inline for the common
+ * case, a thread on this CPU's PML4, whose swap is then a tail call.
  */
 static inline void gate_switch_into(struct cpu *cpu, struct driver *d)
 {
-	struct thread *t = cpu->thread;
-	if (d->mode == DRIVER_SLOT && !t->own) { /* the common case first */
-		view_switch(&cpu->slots, &d->view);
-		return;
-	}
-	if (t->own) {
-		/* Leave its own address space (an IPC server's, a CR3-mode
-		 * driver's) for this CPU's PML4.  A driver shown in every view
-		 * is only there, and sees the caller's pointers as they are:
-		 * show the caller's own memory with it. */
-		slot_cpu_reload(&cpu->slots);
+	if (__builtin_expect(!cpu->thread->own, 1)) {
+		if (d->mode == DRIVER_SLOT)
+			return view_switch(&cpu->slots, &d->view);
 		if (driver_always_shown(d->mode))
-			view_switch(&cpu->slots, t->own);
-		t->own = NULL;
+			return;
 	}
-	if (driver_always_shown(d->mode))
-		return;
-	if (d->mode == DRIVER_SLOT) {
-		view_switch(&cpu->slots, &d->view);
-		return;
-	}
-	t->own = &d->view;
-	t->cr3 = view_own_cr3(&cpu->slots, t->own);
-	tlb_write_cr3(&cpu->slots.counters, t->cr3);
-	if (flush_uses_pcid())
-		t->cr3 |= CR3_NOFLUSH; /* flushed (if it had to be) by this load */
+	gate_switch_into_general(cpu, d);
 }
 
-/* The caller's memory again, as the frame recorded it. */
+/* The caller's memory again, as frame @f recorded it. */
 static inline void gate_switch_back(struct cpu *cpu, struct gate_frame *f)
 {
-	struct thread *t = cpu->thread;
-	if (!t->own && !f->caller_own) { /* the common case first */
-		view_switch(&cpu->slots, f->caller_view);
-		return;
-	}
-	if (t->own && t->own != f->caller_own)
-		slot_cpu_reload(&cpu->slots); /* back to this CPU's PML4 */
-	view_switch(&cpu->slots, f->caller_view);
-	if (f->caller_own && t->own != f->caller_own) {
-		t->own = f->caller_own; /* its PCID may have gone meanwhile */
-		t->cr3 = view_own_cr3(&cpu->slots, t->own);
-		view_load_own(&cpu->slots, t->own, &t->cr3);
-	}
-	t->own = f->caller_own;
+	if (__builtin_expect(!cpu->thread->own && !f->caller_own, 1))
+		return view_switch(&cpu->slots, f->caller_view);
+	gate_switch_back_general(cpu, f);
 }
 
 /* Take frame @f, the innermost, off this thread: the caller's kernel

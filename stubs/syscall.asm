@@ -12,15 +12,11 @@
 extern syscall_dispatch
 extern gate_syscall
 extern gate_return
+extern gate_return_refused
 extern fastpath_leave
 
-section .text
-
-global syscall_entry
-syscall_entry:
-	swapgs
-	mov [gs:CPU_USER_RSP], rsp
-	mov rsp, [gs:CPU_KSTACK_TOP]
+; struct syscall_frame (kernel/syscall.h), built on the kernel stack.
+%macro SAVE_SYSCALL_FRAME 0
 	push qword [gs:CPU_USER_RSP]    ; user_rsp
 	push r11                        ; rflags
 	push rcx                        ; rip
@@ -31,8 +27,18 @@ syscall_entry:
 	push rsi
 	push rdi
 	push rax                        ; number
+%endmacro
+
+section .text
+
+global syscall_entry
+syscall_entry:
+	swapgs
+	mov [gs:CPU_USER_RSP], rsp
+	mov rsp, [gs:CPU_KSTACK_TOP]
 	cmp rax, SYS_COUNT
 	jae .beyond                     ; the return gate, a gate, or nothing
+	SAVE_SYSCALL_FRAME
 	mov rdi, rsp
 	call syscall_dispatch           ; returns the result in RAX
 .exit:
@@ -53,16 +59,13 @@ syscall_entry:
 
 .beyond:
 	cmp rax, SYS_GATE_RETURN
-	jne .gate
-	mov rdi, [rsp + 8]              ; a0: the driver's result
-	call gate_return                ; resumes the innermost gate frame, of
-	jmp .exit                       ; either path; returns only to refuse
-
-; The gate path (slots/fastpath.h): a struct gate_frame right below the
-; syscall frame, its ctx holding the caller's callee-saved registers - the
-; frame the fast path enters a driver with.  gate_syscall() returns here
-; when it did not (the slow path, or no such call).
-.gate:
+	je .return_gate
+	SAVE_SYSCALL_FRAME
+	; The gate path (slots/fastpath.h): a struct gate_frame right below
+	; the syscall frame, its ctx holding the caller's callee-saved
+	; registers - the frame the fast path enters a driver with.
+	; gate_syscall() returns here when it did not (the slow path, or no
+	; such call).
 	sub rsp, GATE_FRAME_SIZE
 %if FASTPATH
 	mov [rsp + CTX_RBX], rbx
@@ -76,6 +79,20 @@ syscall_entry:
 	lea rsi, [rsp + GATE_FRAME_SIZE]
 	call gate_syscall
 	add rsp, GATE_FRAME_SIZE
+	jmp .exit
+
+; The return gate (RDI = the driver's result) saves nothing: the driver is
+; left for good, through the innermost frame's ctx, which holds all the
+; caller needs (gate.h says why a frame present means its driver called).
+; Only RAX is touched before that is known.
+.return_gate:
+	mov rax, [gs:CPU_THREAD]
+	mov rsi, rdi                    ; the result
+	mov rdi, [rax + THREAD_GATE_TOP]
+	test rdi, rdi
+	jnz gate_return                 ; (top, result): never returns
+	SAVE_SYSCALL_FRAME              ; no gate: refused, registers kept
+	call gate_return_refused
 	jmp .exit
 
 ; A fast-path frame's ctx resumes here (ctx_resume: the return gate, a

@@ -140,6 +140,8 @@ static long ipc_bad(u64_t c)
 		return ipc_call_long(IPCFS_PROBE_DIE, 0, 0, 0, 0, 0);
 	case IPCB_SERVER_GATE_TRUSTED:
 		return ipc_call_long(IPCFS_PROBE_GATE_TRUSTED, "a server's string", 0, 0, 0, 0);
+	case IPCB_SERVER_GATE_NULL:
+		return ipc_call_long(IPCFS_PROBE_GATE_NULL, 0, 0, 0, 0, 0);
 	case IPCB_SERVER_GATE_ALLMAPPED:
 		return ipc_call_long(IPCFS_PROBE_GATE_ALLMAPPED, "a server's string", 0, 0,
 				     0, 0);
@@ -202,6 +204,13 @@ long main(u64_t arg)
 		return ipcfs_round();
 	case GTEST_IPC_LONG_BAD:
 		return ipc_bad(param);
+	case GTEST_STRLEN:
+		return gate_call(ECHO_GATES + ECHO_STRLEN, (u64_t)"a pointer gate", 0, 0,
+				 0, 0, 0);
+	case GTEST_MEET_AT:
+		return gate_call(param + NULL_MEET, 2, 0, 0, 0, 0, 0);
+	case GTEST_NEST_VIA_ECHO:
+		return call(NEST_GATES + NEST_ECHO_OWN);
 	case GTEST_UART_PORT: {
 		unsigned char v;
 		__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"((unsigned short)0x2fd));

@@ -76,6 +76,8 @@ static long probe(u64_t op, const struct ipc_msg *m, struct reply *r, u64_t *are
 		return gate_call(ECHOT_GATES + ECHO_STRLEN, (u64_t)area, 0, 0, 0, 0, 0);
 	case IPCFS_PROBE_GATE_ALLMAPPED:
 		return gate_call(ECHOA_GATES + ECHO_STRLEN, (u64_t)area, 0, 0, 0, 0, 0);
+	case IPCFS_PROBE_GATE_NULL:
+		return gate_call(NULL_GATES + NULL_ADD, 1, 2, 3, 4, 5, 6);
 	case IPCFS_PROBE_LAST_ERROR: {
 		long e = last_error;
 		last_error = 0;

@@ -6,6 +6,8 @@
  *   +2 peek(addr)    read 8 bytes at addr in this driver's view
  *   +3 sum_via_echo(buf, n)   (buf_in) pass its own window on to echo's
  *                    sum gate: a nested buffer
+ *   +4 echo_own()    (no pointers) echo.strlen of a string of its own: a
+ *                    pointer gate called inside a register-only one
  */
 #include "slotgate/driver.h"
 #include "slotgate/gates.h"
@@ -36,13 +38,20 @@ static long sum_via_echo(u64_t buf, u64_t n, u64_t c, u64_t d, u64_t e, u64_t f)
 	return gate_call(ECHO_GATES + ECHO_SUM, buf, n, 0, 0, 0, 0);
 }
 
+static long echo_own(u64_t a, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
+{
+	(void)a, (void)b, (void)c, (void)d, (void)e, (void)f;
+	return gate_call(ECHO_GATES + ECHO_STRLEN, (u64_t)"a pointer gate", 0, 0, 0, 0, 0);
+}
+
 long driver_init(u64_t base)
 {
 	const unsigned anyone = GATE_FROM_APP | GATE_FROM_DRIVER | GATE_FROM_KERNEL;
 	if (gate_register(base + NEST_DOWN, down, PTR_NONE, anyone) ||
 	    gate_register(base + NEST_KERNEL_ONLY, kernel_only, PTR_NONE, anyone) ||
 	    gate_register(base + NEST_PEEK, peek, PTR_NONE, anyone) ||
-	    gate_register(base + NEST_SUM_VIA_ECHO, sum_via_echo, PTR_BUF_IN, anyone))
+	    gate_register(base + NEST_SUM_VIA_ECHO, sum_via_echo, PTR_BUF_IN, anyone) ||
+	    gate_register(base + NEST_ECHO_OWN, echo_own, PTR_NONE, anyone))
 		return -1;
 	return 0;
 }

@@ -25,6 +25,11 @@ enum gtest_action {
 				  read back, compare, delete; 0 or -step */
 	GTEST_IPC_LONG_BAD,    /* exit with the result of long-IPC case param
 				  (enum gtest_ipc_case) */
+	GTEST_STRLEN,          /* exit with echo.strlen("a pointer gate"): 14 */
+	GTEST_MEET_AT,         /* exit with meet(2) of the copy of null whose
+				  first gate is param */
+	GTEST_NEST_VIA_ECHO,   /* exit with nest.echo_own(): a register-only
+				  gate whose driver calls a pointer gate (14) */
 };
 
 /* GTEST_IPC_LONG_BAD's cases: one bad input each, and what the kernel
@@ -54,6 +59,7 @@ enum gtest_ipc_case {
 	IPCB_SERVER_GATE_TRUSTED,   /* the same into echot (trusted) */
 	IPCB_SERVER_GATE_ALLMAPPED, /* the same into echoa (all-mapped) */
 	IPCB_SERVER_DIES,      /* the server faults while serving the call */
+	IPCB_SERVER_GATE_NULL, /* the server calls null.add(1..6): 21 */
 };
 
 #endif

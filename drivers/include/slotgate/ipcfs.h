@@ -44,6 +44,8 @@ enum ipcfs_probe {
 	IPCFS_PROBE_GATE_TRUSTED,     /* the same into echot (trusted) */
 	IPCFS_PROBE_GATE_ALLMAPPED,   /* the same into echoa (all-mapped) */
 	IPCFS_PROBE_DIE,              /* fault while serving: killed */
+	IPCFS_PROBE_GATE_NULL,        /* null.add(1..6): a register-only gate
+					 from its own address space */
 };
 
 static inline long ipcfs_write_file(const char *path, const void *data, u64_t n)

@@ -21,6 +21,8 @@ static struct endpoint {
 	struct thread *server;              /* waiting in reply_wait */
 	struct syscall_frame *server_frame; /* its registers, for the message */
 	struct thread *client;              /* being served */
+	struct ipc_frame *client_frame;     /* its registers, a short call from
+					       ring 3; NULL: another kind */
 	struct view *server_view;           /* its application's view */
 	/* Long IPC (ipc.h); the fields above keep their places, the short
 	 * path's code is not touched by these. */
@@ -34,14 +36,35 @@ static struct endpoint {
 } ep;
 
 extern void thread_switch(u64 *save_rsp, u64 new_rsp);
+extern void ipc_handoff(u64 *save_rsp, struct ipc_frame *to, i64 result);
+extern __attribute__((noreturn)) void ipc_handoff_fast(u64 *save_rsp,
+							struct ipc_frame *to,
+							i64 result,
+							struct ipc_frame *from);
 
 /*
- * The fastpath: switch from the running thread to @to without the run
- * queue.  The CPU's PML4 keeps showing the client's view; the server runs
- * on its own PML4 (to->cr3), so going there is one CR3 load and coming
- * back is another.
+ * The switch from the running thread to @to, without the run queue (as
+ * seL4's fastpath).  The CPU's PML4 keeps showing the client's view; the
+ * server runs on its own PML4 (to->cr3), so going there is one CR3 load
+ * and coming back is another.
+ *
+ * The fast path takes two shortcuts, each where a short IPC system call
+ * from ring 3 saved all of a thread's registers (struct ipc_frame):
+ *   - @to_frame: @to waits in such a call.  It goes straight back to ring
+ *     3 from there with @result (stubs/switch.asm), its kernel frames
+ *     below left as they are: they would only have returned that result.
+ *   - @from_frame: the running thread makes such a call.  It keeps no
+ *     kernel context at all and this function does not return: whoever
+ *     resumes it returns it to ring 3 from @from_frame, directly (with
+ *     its result, a later fast switch) or, if the scheduler resumes it
+ *     (thread_switch: after the close, say), through ipc_resume, which
+ *     asks ipc_woken() for the result.  This needs @to_frame too, as the
+ *     running thread's kernel stack is given up.
+ * Otherwise the running thread's kernel context is saved as
+ * thread_switch() saves it, so either way resumes it.
  */
-static void ipc_switch(struct cpu *cpu, struct thread *to)
+static void ipc_switch(struct cpu *cpu, struct thread *to, struct ipc_frame *to_frame,
+		       i64 result, struct ipc_frame *from_frame)
 {
 	struct thread *from = cpu->thread;
 	from->kstack_top = cpu->kstack_top;
@@ -58,10 +81,29 @@ static void ipc_switch(struct cpu *cpu, struct thread *to)
 		slot_cpu_reload(&cpu->slots); /* back to the client's view */
 	cpu_set_kernel_stack(cpu, to->kstack_top);
 	cpu->counters.thread_switches++;
-	thread_switch(&from->saved_rsp, to->saved_rsp);
+	if (to_frame && from_frame) {
+		cpu->counters.ipc_fastpath++;
+		ipc_handoff_fast(&from->saved_rsp, to_frame, result, from_frame);
+	}
+	if (to_frame)
+		ipc_handoff(&from->saved_rsp, to_frame, result);
+	else
+		thread_switch(&from->saved_rsp, to->saved_rsp);
 }
 
-i64 ipc_call(const u64 args[6])
+/* The waiting server's registers, when it waits in the short reply_wait:
+ * that system call always enters with a struct ipc_frame (syscall.asm). */
+static struct ipc_frame *short_server_frame(void)
+{
+	if (ep.server_frame->nr != SYS_IPC_REPLY_WAIT)
+		return NULL; /* the long reply_wait: a plain system call frame */
+	return (struct ipc_frame *)((u8 *)ep.server_frame -
+				    __builtin_offsetof(struct ipc_frame, sys));
+}
+
+/* Send @args to the waiting server and wait for its reply; @frame: the
+ * client's registers (a short call from ring 3), or NULL (kernel code). */
+static i64 call_server(const u64 args[6], struct ipc_frame *frame)
 {
 	struct cpu *cpu = this_cpu();
 	struct thread *server = ep.server;
@@ -69,11 +111,16 @@ i64 ipc_call(const u64 args[6])
 		return -E_NOENT;
 	ep.server = NULL;
 	ep.client = cpu->thread;
-	memcpy(ep.server_frame->a, args, sizeof(ep.server_frame->a));
-	ipc_switch(cpu, server);
+	ep.client_frame = frame;
+	u64 *m = ep.server_frame->a; /* six stores, no loop, no memcpy call */
+	m[0] = args[0], m[1] = args[1], m[2] = args[2];
+	m[3] = args[3], m[4] = args[4], m[5] = args[5];
+	ipc_switch(cpu, server, short_server_frame(), 0, frame);
 	/* The server replied (or the endpoint closed under us). */
 	return cpu->thread->ipc_value;
 }
+
+i64 ipc_call(const u64 args[6]) { return call_server(args, NULL); }
 
 /* Make the server's view a whole address space of its own, once.  Always
  * inlined: with a second caller (the long path) GCC would call it, and
@@ -102,13 +149,25 @@ static void wait_for_call(struct thread *t)
 	}
 }
 
+/* The endpoint closed while server @t waited: it runs on this CPU's PML4
+ * showing its own view again, a plain application for the rest of its
+ * life; its reply_wait returns -E_DEAD. */
+static i64 server_closed(struct cpu *cpu, struct thread *t)
+{
+	t->own = NULL;
+	slot_cpu_reload(&cpu->slots);
+	view_switch(&cpu->slots, ep.server_view);
+	return -E_DEAD;
+}
+
 /* Reply @result to the waiting client, if any, then wait for the next
- * call or the close: 0, or -E_DEAD once closed (the server then runs on
- * this CPU's PML4 showing its own view again, a plain application for
- * the rest of its life).  Inlined into both reply_waits: the short one is
- * a measured path. */
+ * call or the close: 0, or -E_DEAD once closed.  @ipc: the server's
+ * registers when it waits in the short reply_wait (@f inside it), NULL
+ * in the long one.  Inlined into both reply_waits: the short one is a
+ * measured path. */
 static inline __attribute__((always_inline)) i64
-reply_and_wait(struct cpu *cpu, struct thread *t, struct syscall_frame *f, i64 result)
+reply_and_wait(struct cpu *cpu, struct thread *t, struct syscall_frame *f, i64 result,
+	       struct ipc_frame *ipc)
 {
 	ep.server_frame = f;
 	ep.server = t;
@@ -116,20 +175,16 @@ reply_and_wait(struct cpu *cpu, struct thread *t, struct syscall_frame *f, i64 r
 	if (client) {
 		ep.client = NULL;
 		client->ipc_value = result;
-		ipc_switch(cpu, client);
+		ipc_switch(cpu, client, ep.client_frame, result, ipc);
 	} else {
 		wait_for_call(t);
 	}
-	if (!ep.open) {
-		t->own = NULL;
-		slot_cpu_reload(&cpu->slots);
-		view_switch(&cpu->slots, ep.server_view);
-		return -E_DEAD;
-	}
+	if (!ep.open)
+		return server_closed(cpu, t);
 	return 0;
 }
 
-i64 ipc_reply_wait(struct syscall_frame *f, i64 result)
+i64 ipc_reply_wait(struct ipc_frame *f)
 {
 	struct cpu *cpu = this_cpu();
 	struct thread *t = cpu->thread;
@@ -138,7 +193,35 @@ i64 ipc_reply_wait(struct syscall_frame *f, i64 result)
 		return -E_BUSY;
 	if (!t->own)
 		become_server(cpu, t);
-	return reply_and_wait(cpu, t, f, result);
+	return reply_and_wait(cpu, t, &f->sys, (i64)f->sys.a[0], f);
+}
+
+i64 ipc_woken(struct ipc_frame *f)
+{
+	struct thread *t = this_cpu()->thread;
+	if (f->sys.nr == SYS_IPC_CALL)
+		return t->ipc_value; /* the reply, or -E_DEAD from the close */
+	/* A server waiting with no kernel context is woken by a call through
+	 * its registers (ipc_switch), never by the scheduler - but after the
+	 * close (ipc_close makes it ready). */
+	BUG_ON(ep.open);
+	return server_closed(this_cpu(), t);
+}
+
+/* The numbers between the plain calls and the gates, but the return gate
+ * (stubs/syscall.asm): the short IPC calls, with every register saved. */
+i64 ipc_syscall(struct ipc_frame *f)
+{
+	struct cpu *cpu = this_cpu();
+
+	cpu->counters.syscalls++;
+	/* IPC belongs to an application's own thread of control: a driver
+	 * runs on borrowed threads and may not block them (syscall.c). */
+	if (f->sys.nr == SYS_IPC_CALL)
+		return cpu->thread->gate_top ? -E_PERM : call_server(f->sys.a, f);
+	if (f->sys.nr == SYS_IPC_REPLY_WAIT)
+		return cpu->thread->gate_top ? -E_PERM : ipc_reply_wait(f);
+	return -E_NOSYS;
 }
 
 void ipc_open(void) { ep = (struct endpoint){.open = true}; }
@@ -290,7 +373,8 @@ i64 ipc_call_long(const u64 a[6])
 	ep.recv_cap = a[5];
 	ep.server = NULL;
 	ep.client = self;
-	ipc_switch(cpu, server);
+	ep.client_frame = NULL; /* its reply comes by the long path */
+	ipc_switch(cpu, server, NULL, 0, NULL);
 	return cpu->thread->ipc_value;
 }
 
@@ -349,7 +433,7 @@ static i64 serve_long(struct cpu *cpu, struct thread *t, struct syscall_frame *f
 		      i64 result)
 {
 	for (;;) {
-		if (reply_and_wait(cpu, t, f, result))
+		if (reply_and_wait(cpu, t, f, result, NULL))
 			return -E_DEAD;
 		if (ep.client == ep.long_client)
 			return 0;

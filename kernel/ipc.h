@@ -61,12 +61,34 @@
 #include "syscall.h"
 #include "types.h"
 
-/* SYS_IPC_CALL: -E_NOENT when no server waits. */
+/*
+ * The registers of a short IPC system call from ring 3 (stubs/syscall.asm
+ * saves them all for SYS_IPC_CALL and SYS_IPC_REPLY_WAIT): the callee-saved
+ * ones below the system call frame.  A thread waiting in such a call goes
+ * back to ring 3 straight from here when its partner comes (the fast path,
+ * ipc.c ipc_switch).
+ */
+struct ipc_frame {
+	u64 r15, r14, r13, r12, rbp, rbx;
+	struct syscall_frame sys;
+};
+
+/* The short IPC calls from ring 3 (stubs/syscall.asm), with registers
+ * @f: SYS_IPC_CALL(a..f) - the reply, or -E_NOENT when no server waits -
+ * and SYS_IPC_REPLY_WAIT (ipc_reply_wait); -E_NOSYS for the other
+ * numbers it is given. */
+i64 ipc_syscall(struct ipc_frame *f);
+/* SYS_IPC_CALL from kernel code (tests: a kernel client). */
 i64 ipc_call(const u64 args[6]);
-/* SYS_IPC_REPLY_WAIT: reply @result to the current client (if any), then
- * wait for the next call; its message arrives in @f's argument registers.
- * 0, or -E_DEAD once the endpoint is closed. */
-i64 ipc_reply_wait(struct syscall_frame *f, i64 result);
+/* SYS_IPC_REPLY_WAIT(result) with registers @f: reply the result to the
+ * current client (if any), then wait for the next call; its message
+ * arrives in @f's argument registers.  0, or -E_DEAD once the endpoint is
+ * closed. */
+i64 ipc_reply_wait(struct ipc_frame *f);
+/* From stubs/switch.asm (ipc_resume): the thread whose short IPC call
+ * saved registers @f was resumed by the scheduler, with no kernel context
+ * of its own: what the call returns. */
+i64 ipc_woken(struct ipc_frame *f);
 /* SYS_IPC_CALL_LONG (@args: label, str, send, send_len, recv, recv_cap):
  * the server's result, or an error above. */
 i64 ipc_call_long(const u64 args[6]);

@@ -30,6 +30,7 @@ struct cpu_counters {
 	u64 thread_switches;
 	u64 preempted_in_driver;
 	u64 fastpath_calls;   /* gates entered by the fast path */
+	u64 ipc_fastpath;     /* IPC switches straight back to ring 3 */
 	u64 fastpath_miss[FASTPATH_MISS_COUNT]; /* sent to the slow path, by why */
 };
 

@@ -15,8 +15,14 @@
 extern void syscall_entry(void);
 
 _Static_assert(SYS_COUNT == 14, "stubs/percpu.inc");
-_Static_assert(SYS_GATE_RETURN == 0xff && SYS_GATE_RETURN < GATE_SYSCALL_BASE,
-	       "stubs/percpu.inc; the gates are above it");
+_Static_assert(SYS_GATE_RETURN == 0xff && GATE_SYSCALL_BASE == 0x100, "stubs/percpu.inc");
+_Static_assert(SYS_IPC_CALL >= SYS_COUNT && SYS_IPC_CALL < SYS_GATE_RETURN &&
+		       SYS_IPC_REPLY_WAIT >= SYS_COUNT &&
+		       SYS_IPC_REPLY_WAIT < SYS_GATE_RETURN,
+	       "the stub saves every register for them");
+_Static_assert(sizeof(struct ipc_frame) == 16 * 8 &&
+		       __builtin_offsetof(struct ipc_frame, sys) == 6 * 8,
+	       "the stub's pushes");
 
 void syscall_init(void)
 {
@@ -105,10 +111,6 @@ i64 syscall_dispatch(struct syscall_frame *f)
 		return gate_register(f->a[0], f->a[1], f->a[2], f->a[3]);
 	case SYS_COUNTERS:
 		return sys_counters(f->a[0]);
-	case SYS_IPC_CALL:
-		return in_gate() ? -E_PERM : ipc_call(f->a);
-	case SYS_IPC_REPLY_WAIT:
-		return in_gate() ? -E_PERM : ipc_reply_wait(f, (i64)f->a[0]);
 	case SYS_IPC_CALL_LONG:
 		return in_gate() ? -E_PERM : ipc_call_long(f->a);
 	case SYS_IPC_REPLY_WAIT_LONG:

@@ -19,4 +19,5 @@ struct syscall_frame {
 void syscall_init(void);
 i64 syscall_dispatch(struct syscall_frame *f);
 
+
 #endif

@@ -12,6 +12,7 @@
 #include "memlayout.h"
 #include "percpu.h"
 #include "pmm.h"
+#include "flush.h"
 #include "view.h"
 #include "vm.h"
 

@@ -29,17 +29,19 @@ def in_gdb():
     import collections
     import gdb  # noqa: F401 (only inside gdb)
     gate, skip = int(os.environ["PROF_GATE"]), int(os.environ["PROF_SKIP"])
+    number = int(os.environ["PROF_SYSCALL"] or 0x100 + gate)
     gdb.execute("set pagination off")
     gdb.execute("set confirm off")
     gdb.execute("target remote :1234")
-    gdb.execute(f"break *syscall_entry if $rax == {0x100 + gate}")
+    gdb.execute(f"break *syscall_entry if $rax == {number}")
     gdb.execute(f"ignore 1 {skip}")
     gdb.execute("continue")
     gdb.execute("delete")
+    back = int(gdb.parse_and_eval("$rcx"))  # where SYSCALL returns to
     counts, order, n = collections.Counter(), [], 0
     while n < 200000:
         pc = int(gdb.parse_and_eval("$pc"))
-        if pc < 0x8000000000:  # slot 0: the calling application again
+        if pc == back:  # the caller again
             break
         if pc >= 0xffff800000000000:
             block = gdb.block_for_pc(pc)
@@ -48,14 +50,15 @@ def in_gdb():
                 sym = gdb.execute(f"info symbol {pc}", to_string=True)
                 name = sym.split()[0] if "No symbol" not in sym else hex(pc)
         else:
-            name = "(driver, ring 3)"
+            name = "(ring 3: driver or server)"
         counts[name] += 1
         if not order or order[-1][0] != name:
             order.append([name, 0])
         order[-1][1] += 1
         n += 1
         gdb.execute("stepi", to_string=True)
-    print(f"gate {gate}: {n} instructions from the SYSCALL entry back to ring 3")
+    what = f"gate {gate}" if number >= 0x100 else f"system call {number}"
+    print(f"{what}: {n} instructions from the SYSCALL entry back to the caller")
     for name, c in counts.most_common():
         print(f"{c:7d}  {name}")
     print("sequence: " + " ".join(f"{f}:{c}" for f, c in order))
@@ -67,6 +70,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gate", type=int, default=16)
     ap.add_argument("--skip", type=int, default=15)
+    ap.add_argument("--syscall", type=int, default=0,
+                    help="profile this system call instead (10: ipc_call)")
     ap.add_argument("--elf", default=os.path.join(ROOT, "build", "reload", "slotgate.elf"))
     ap.add_argument("iso", nargs="?",
                     default=os.path.join(ROOT, "build", "reload", "slotgate-quick.iso"))
@@ -78,10 +83,12 @@ def main():
         time.sleep(2)  # QEMU listening on :1234
         out = subprocess.run(["gdb", "-batch", "-x", os.path.abspath(__file__), args.elf],
                              env=dict(os.environ, PROF_GATE=str(args.gate),
-                                      PROF_SKIP=str(args.skip)),
+                                      PROF_SKIP=str(args.skip),
+                                      PROF_SYSCALL=str(args.syscall)),
                              capture_output=True, text=True)
         lines = out.stdout.splitlines()
-        start = next((i for i, l in enumerate(lines) if l.startswith("gate ")), None)
+        start = next((i for i, l in enumerate(lines)
+                      if l.startswith(("gate ", "system call "))), None)
         if start is None:
             sys.stderr.write(out.stdout[-2000:] + out.stderr[-2000:])
             return 1

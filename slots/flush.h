@@ -129,4 +129,25 @@ static inline void view_load_own(struct slot_cpu *c, struct view *v, u64 *cr3)
 		*cr3 |= CR3_NOFLUSH;
 }
 
+/* Load this CPU's PML4 again, with the current view's PCID, keeping the
+ * TLB where PCIDs allow (after running on a view's own PML4).  Inline:
+ * the IPC round trip makes one. */
+static inline void slot_cpu_reload(struct slot_cpu *c)
+{
+	u64 cr3 = c->pml4_phys;
+	if (flush_uses_pcid() && c->current) {
+		enum pcid_grant grant;
+		cr3 |= pcid_of(c, c->current, &grant);
+		if (grant == PCID_KEPT)
+			cr3 |= CR3_NOFLUSH;
+	} else if (flush_uses_pcid()) {
+		/* PCID 0 (no view) caches only views shown in every context,
+		 * valid here too; view_flush_everywhere() flushes it when a
+		 * page of theirs goes. */
+		cr3 |= CR3_NOFLUSH;
+	}
+	tlb_write_cr3(&c->counters, cr3);
+}
+
+
 #endif

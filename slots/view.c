@@ -179,23 +179,6 @@ u64 view_own_cr3(struct slot_cpu *c, struct view *v)
 	return grant == PCID_KEPT ? cr3 | CR3_NOFLUSH : cr3;
 }
 
-void slot_cpu_reload(struct slot_cpu *c)
-{
-	u64 cr3 = c->pml4_phys;
-	if (flush_uses_pcid() && c->current) {
-		enum pcid_grant grant;
-		cr3 |= pcid_of(c, c->current, &grant);
-		if (grant == PCID_KEPT)
-			cr3 |= CR3_NOFLUSH;
-	} else if (flush_uses_pcid()) {
-		/* PCID 0 (no view) caches only views shown in every context,
-		 * valid here too; view_flush_everywhere() flushes it when a
-		 * page of theirs goes. */
-		cr3 |= CR3_NOFLUSH;
-	}
-	tlb_write_cr3(&c->counters, cr3);
-}
-
 const char *flush_name(void)
 {
 	static const char *const names[] = {"reload", "invlpg", "pcid", "invpcid"};

@@ -123,9 +123,7 @@ void view_flush_everywhere(struct slot_cpu *c);
  * baseline; the page must hold the kernel half): with the view's PCID
  * and bit 63 where the build uses PCIDs (a fresh PCID is flushed). */
 u64 view_own_cr3(struct slot_cpu *c, struct view *v);
-/* Load this CPU's PML4 again, with the current view's PCID, keeping the
- * TLB where PCIDs allow (after running on a view's own PML4). */
-void slot_cpu_reload(struct slot_cpu *c);
+/* slot_cpu_reload(): see flush.h. */
 
 /* Provided by the kernel (a no-op on the host): the I/O ports of @from
  * are denied again and those of @to allowed, in CPU @c's TSS bitmap. */

@@ -26,6 +26,49 @@ thread_switch:
 	pop rbp
 	ret
 
+; void ipc_handoff(u64 *save_rsp, struct ipc_frame *to, i64 result)
+; The IPC fast path (kernel/ipc.c): save this thread's context as
+; thread_switch does (either can resume it), then return to ring 3 as the
+; thread whose registers are the struct ipc_frame @to, with RAX = @result,
+; through the IPC system call exit (syscall.asm).
+extern ipc_return
+global ipc_handoff
+ipc_handoff:
+	push rbp
+	push rbx
+	push r12
+	push r13
+	push r14
+	push r15
+	mov [rdi], rsp
+	mov rsp, rsi
+	mov rax, rdx
+	jmp ipc_return
+
+; void ipc_handoff_fast(u64 *save_rsp, struct ipc_frame *to, i64 result,
+;                       struct ipc_frame *from)
+; As ipc_handoff, but this thread, in a short IPC call from ring 3 with its
+; registers in @from, keeps no kernel context: the one saved in *save_rsp
+; is six dummy registers and ipc_resume, right below @from, so
+; thread_switch resumes it into ipc_resume with RSP = @from.  What was on
+; this kernel stack below @from is given up.
+global ipc_handoff_fast
+ipc_handoff_fast:
+	lea r8, [rel ipc_resume]
+	mov [rcx - 8], r8
+	lea rcx, [rcx - 56]
+	mov [rdi], rcx
+	mov rsp, rsi
+	mov rax, rdx
+	jmp ipc_return
+
+; A thread resumed as ipc_handoff_fast left it: RSP = its struct ipc_frame.
+extern ipc_woken
+ipc_resume:
+	mov rdi, rsp
+	call ipc_woken
+	jmp ipc_return
+
 ; First code of a new thread: R12 = fn, R13 = arg (set up by thread_create).
 extern thread_main
 global thread_start

@@ -14,6 +14,7 @@ extern gate_syscall
 extern gate_return
 extern gate_return_refused
 extern fastpath_leave
+extern ipc_syscall
 
 ; struct syscall_frame (kernel/syscall.h), built on the kernel stack.
 %macro SAVE_SYSCALL_FRAME 0
@@ -58,8 +59,8 @@ syscall_entry:
 	o64 sysret
 
 .beyond:
-	cmp rax, SYS_GATE_RETURN
-	je .return_gate
+	cmp rax, GATE_SYSCALL_BASE
+	jb .below_gates
 	SAVE_SYSCALL_FRAME
 	; The gate path (slots/fastpath.h): a struct gate_frame right below
 	; the syscall frame, its ctx holding the caller's callee-saved
@@ -81,6 +82,9 @@ syscall_entry:
 	add rsp, GATE_FRAME_SIZE
 	jmp .exit
 
+.below_gates:
+	cmp rax, SYS_GATE_RETURN
+	jne ipc_entry
 ; The return gate (RDI = the driver's result) saves nothing: the driver is
 ; left for good, through the innermost frame's ctx, which holds all the
 ; caller needs (gate.h says why a frame present means its driver called).
@@ -105,6 +109,31 @@ fastpath_exit:
 	mov rax, [rsp + FRAME_RESULT]
 	add rsp, GATE_FRAME_SIZE
 	jmp syscall_entry.exit
+
+; The short IPC calls (kernel/ipc.h) and the unused numbers between the
+; plain calls and the gates: every register saved, a struct ipc_frame.
+ipc_entry:
+	SAVE_SYSCALL_FRAME
+	push rbx
+	push rbp
+	push r12
+	push r13
+	push r14
+	push r15
+	mov rdi, rsp
+	call ipc_syscall
+; RSP = a struct ipc_frame, RAX = the result: back to its thread's ring 3
+; (also how ipc_handoff resumes a thread waiting in IPC).
+global ipc_return
+ipc_return:
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop rbp
+	pop rbx
+	jmp syscall_entry.exit
+
 
 ; void user_enter(u64 rip, u64 rsp, u64 arg) - first entry into ring 3,
 ; by IRETQ with IF set; arg in RDI, every other register zeroed so nothing

@@ -20,8 +20,8 @@ enum sys_number {
 	SYS_COUNTERS = 7,     /* (struct sys_counters *): this CPU's counters */
 	SYS_HEAP_GROW = 8,    /* (pages): grow this program's heap; the new pages */
 	SYS_BENCH_SET = 9,    /* (knob, value): the bench program's knobs */
-	SYS_IPC_CALL = 10,    /* (a..f): call the IPC server; its reply */
-	SYS_IPC_REPLY_WAIT = 11, /* (result): reply, wait; message in a0..a5 */
+	/* 10 and 11 were the short IPC calls: now SYS_IPC_CALL and
+	 * SYS_IPC_REPLY_WAIT below */
 	/* Long IPC, with string and buffer items copied by the kernel
 	 * (kernel/ipc.h, docs/design.md "Long IPC"): */
 	SYS_IPC_CALL_LONG = 12, /* (label, str, send, send_len, recv, recv_cap):
@@ -36,8 +36,13 @@ enum sys_number {
 /* (result): leave the gate the driver runs in.  Numbered apart from the
  * plain calls, just below the gates, so the SYSCALL entry sorts every
  * call with one compare (stubs/syscall.asm): below SYS_COUNT a plain
- * call, above it the gate path - the return gate, a gate, or nothing. */
+ * call, above it the return gate, the short IPC calls and the gates. */
 #define SYS_GATE_RETURN 0xff
+/* The short IPC calls (kernel/ipc.h), numbered there too: the entry saves
+ * every register for them, so a waiting thread can go back to ring 3
+ * straight from its saved registers (the IPC fast path). */
+#define SYS_IPC_CALL 0xfd       /* (a..f): call the IPC server; its reply */
+#define SYS_IPC_REPLY_WAIT 0xfe /* (result): reply, wait; message in a0..a5 */
 
 /* A gate call is a SYSCALL with RAX = GATE_SYSCALL_BASE + gate number and
  * up to six arguments in RDI, RSI, RDX, R10, R8, R9 (docs/gate-abi.md). */

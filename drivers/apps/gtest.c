@@ -6,6 +6,7 @@
 #include "slotgate/driver.h"
 #include "slotgate/gates.h"
 #include "slotgate/gtest.h"
+#include "slotgate/ipc.h"
 #include "slotgate/ipcfs.h"
 
 static volatile long own_low = 0x1234; /* in selector 0, at 4 MiB + */
@@ -204,6 +205,8 @@ long main(u64_t arg)
 		return ipcfs_round();
 	case GTEST_IPC_LONG_BAD:
 		return ipc_bad(param);
+	case GTEST_IPC_DIE:
+		return syscall6(SYS_IPC_CALL, IPCSERVER_DIE, 0, 0, 0, 0, 0);
 	case GTEST_STRLEN:
 		return gate_call(ECHO_GATES + ECHO_STRLEN, (u64_t)"a pointer gate", 0, 0,
 				 0, 0, 0);

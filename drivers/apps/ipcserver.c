@@ -2,8 +2,10 @@
  * ipcserver.c - the server of the `ipc` baseline: an application in its
  * own address space that waits for calls and answers each with the sum of
  * its six message registers (what the null driver's gate returns), until
- * the endpoint closes.
+ * the endpoint closes.  A message whose first word is IPCSERVER_DIE makes
+ * it fault while serving (a test: its client gets E_DEAD).
  */
+#include "slotgate/ipc.h"
 #include "slotgate/sys.h"
 
 /* Reply @result, wait; the next message arrives in m[0..5]. */
@@ -28,7 +30,10 @@ long main(u64_t arg)
 	u64_t m[6];
 	long result = 0;
 	(void)arg;
-	while (reply_wait(result, m) == 0)
+	while (reply_wait(result, m) == 0) {
+		if (m[0] == IPCSERVER_DIE)
+			return *(volatile long *)0x1000; /* unmapped: killed */
 		result = (long)(m[0] + m[1] + m[2] + m[3] + m[4] + m[5]);
+	}
 	return 0;
 }

@@ -31,6 +31,43 @@ KTEST(ipc_call_reply_round_trip)
 	KT_EXPECT_EQ(ipc_call(args), -E_NOENT); /* closed */
 }
 
+/* The fast path (ipc.c ipc_switch): a call and its reply from ring 3 each
+ * go straight back to ring 3 from the partner's registers. */
+KTEST(ipc_fastpath_taken)
+{
+	struct cpu *cpu = this_cpu();
+	struct thread *server = ipc_server_start("ipcserver");
+	KT_EXPECT(server != NULL);
+	if (!server)
+		return;
+	u64 fast = cpu->counters.ipc_fastpath;
+	KT_EXPECT_EQ(ktest_run_app("gtest", GTEST_IPC, 0), 21);
+	KT_EXPECT_EQ(cpu->counters.ipc_fastpath - fast, 2);
+	/* A kernel client has no registers to go back to: not fast. */
+	fast = cpu->counters.ipc_fastpath;
+	const u64 args[6] = {1, 2, 3, 4, 5, 6};
+	KT_EXPECT_EQ(ipc_call(args), 21);
+	KT_EXPECT_EQ(cpu->counters.ipc_fastpath - fast, 0);
+	ipc_server_stop(server); /* the server waits with no kernel context */
+	KT_EXPECT(!ipc_server_waiting());
+}
+
+KTEST(ipc_fast_client_woken_by_server_death)
+{
+	/* The client waits with no kernel context (it called by the fast
+	 * path); the server dies serving it: the scheduler resumes the client
+	 * through ipc_resume, with E_DEAD. */
+	struct thread *server = ipc_server_start("ipcserver");
+	KT_EXPECT(server != NULL);
+	if (!server)
+		return;
+	KT_EXPECT_EQ(ktest_run_app("gtest", GTEST_IPC, 0), 21);
+	KT_EXPECT_EQ(ktest_run_app("gtest", GTEST_IPC_DIE, 0), -E_DEAD);
+	KT_EXPECT(!ipc_server_waiting());
+	KT_EXPECT_EQ(read_cr3() & PTE_ADDR, this_cpu()->pml4_phys);
+	ipc_server_stop(server);
+}
+
 /* --- Long IPC: the file system served by ipcfs ---------------------------- */
 
 static i64 gtest(enum gtest_action action, u64 param)

@@ -30,6 +30,8 @@ enum gtest_action {
 				  first gate is param */
 	GTEST_NEST_VIA_ECHO,   /* exit with nest.echo_own(): a register-only
 				  gate whose driver calls a pointer gate (14) */
+	GTEST_IPC_DIE,         /* exit with ipc_call(IPCSERVER_DIE, ...): the
+				  short server faults while serving */
 };
 
 /* GTEST_IPC_LONG_BAD's cases: one bad input each, and what the kernel

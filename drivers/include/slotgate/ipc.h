@@ -13,6 +13,9 @@
 
 #include "sys.h"
 
+/* ipcserver (the short server) faults when a message starts with this. */
+#define IPCSERVER_DIE 0xdeadul
+
 /* Call the server with @label, the string @str (NULL: none), @send_len
  * bytes of @send, and room for @recv_cap bytes of reply at @recv: the
  * server's result, or a negated error (E_PTR_*, E_RANGE, E_PROTO, ...). */

@@ -53,10 +53,20 @@ $(KB)/%.o: %.c
 # no frame pointer there (3 instructions a function; panics print registers).
 $(KB)/slots/fastpath.o $(KB)/kernel/ipc.o: KCFLAGS += -fomit-frame-pointer
 
-$(KB)/%.o: %.asm
+# The struct offsets and numbers the stubs use, from the C definitions
+# (stubs/asm-offsets.c, compiled to assembly only).
+ASM_OFFSETS := $(KB)/asm-offsets.inc
+$(ASM_OFFSETS): stubs/asm-offsets.c
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	@$(CC) $(KCFLAGS) -MT $@ -S $< -o $(@:.inc=.s)
+	@sed -n 's/^[[:space:]]*\.ascii "->\([A-Z0-9_]*\) \(-\{0,1\}[0-9]*\)"$$/%define \1 \2/p' \
+		$(@:.inc=.s) > $@.tmp && mv $@.tmp $@
+
+$(KB)/%.o: %.asm $(ASM_OFFSETS)
 	@mkdir -p $(dir $@)
 	@echo "  NASM    $<"
-	@$(NASM) -f elf64 -g -F dwarf -Istubs/ -DFASTPATH=$(FASTPATH) -MD $(@:.o=.d) -MP $< -o $@
+	@$(NASM) -f elf64 -g -F dwarf -Istubs/ -I$(KB)/ -DFASTPATH=$(FASTPATH) -MD $(@:.o=.d) -MP $< -o $@
 
 $(KERNEL): $(KERNEL_OBJ) boot/kernel.ld
 	@echo "  LD      $@"

@@ -1,33 +1,42 @@
 /*
  * fastpath.h - the gate fast path: the common gate call, in one line.
  *
- * Every system call numbered above SYS_GATE_RETURN (a gate, or no call at
- * all) enters gate_syscall() from stubs/syscall.asm, with a
- * struct gate_frame reserved on the kernel stack right below the
- * caller's struct syscall_frame and the caller's callee-saved registers
- * already stored in the frame's ctx.  A call the fast path can make
- * whole - a register-only gate, called from ring 3 by an application or
- * a driver on this CPU's PML4, into a live driver whose stack for this
- * thread exists, below the nesting limit - goes straight into the driver
- * (FASTPATH=1, the default).  Everything else goes to the slow path
- * (gate.c) unchanged and is counted there by why (enum fastpath_miss).
+ * Every gate call from ring 3 (a SYSCALL numbered GATE_SYSCALL_BASE or
+ * above) reaches stubs/fastpath.asm with the caller's struct
+ * syscall_frame pushed, a struct gate_frame reserved right below it and
+ * the caller's callee-saved registers already in the frame's ctx.  A call
+ * the fast path can make whole goes straight into the driver (FASTPATH=1,
+ * the default):
+ *   - a registered gate with no pointer class (pointers need windows);
+ *   - called by an application, or by the driver whose code runs now,
+ *     as the gate's callers mask allows;
+ *   - into a driver neither dead nor waiting for a restart;
+ *   - by a thread on this CPU's PML4 (not an IPC server's or a CR3-mode
+ *     driver's own address space), below GATE_MAX_DEPTH, with a stack in
+ *     the driver already (the slow path maps it on the first entry).
+ * Any other call goes to the slow path (gate.c) unchanged, through
+ * gate_slow(), counted by why (enum fastpath_miss); FASTPATH=0 sends
+ * every call there.  Calls from kernel code never come here.
  *
- * A fast-path frame is the slow path's struct gate_frame, so every
- * unwinder (the return gate, a fault, the watchdog) treats both alike:
- * it resumes the frame's ctx.  A fast frame's ctx holds the caller's own
- * callee-saved registers and leads to fastpath_exit (syscall.asm), which
- * calls fastpath_leave() - gate_leave(), as the slow path - and returns
- * to the caller through the SYSCALL exit.
+ * A fast-path frame is the slow path's struct gate_frame, recorded field
+ * by field as enter() records it, so every unwinder - the return gate, a
+ * fault, the watchdog, a restart, a thread's exit - treats both alike: it
+ * resumes the frame's ctx.  A fast frame's ctx holds the caller's own
+ * callee-saved registers and leads to fastpath_exit, which leaves the
+ * frame with gate_leave() (gate_core.h), as the slow path does, and
+ * returns to the caller from its syscall frame.  The swap is the build's
+ * flush strategy, the same code as the slow path's.
  *
  * FASTPATH is a build constant (make FASTPATH=0|1), tested with a plain
- * `if`, so both paths are compiled in every build.
+ * `if` in C, so both paths are compiled in every build.
  */
 #ifndef SLOTGATE_FASTPATH_H
 #define SLOTGATE_FASTPATH_H
 
 #include "gate.h"
-#include "syscall.h"
 #include "types.h"
+
+struct driver;
 
 #ifndef FASTPATH
 #error "FASTPATH must be defined by the build (make FASTPATH=0|1)"
@@ -51,14 +60,11 @@ enum fastpath_miss {
 	FASTPATH_MISS_COUNT
 };
 
-/* The GATE_FRAME_SIZE the stub reserves (stubs/percpu.inc). */
-#define FASTPATH_FRAME_SIZE 144
-
-/* From stubs/syscall.asm: gate call @sf (nr > SYS_GATE_RETURN), with
- * room for a gate frame at @room.  Returns the call's result, unless the
- * fast path entered the driver (then the caller's SYSCALL returns through
- * fastpath_exit). */
-i64 gate_syscall(struct gate_frame *room, struct syscall_frame *sf);
+/* From stubs/fastpath.asm: the gate call whose syscall frame lies right
+ * above @room goes to the slow path, for @why; its result. */
+i64 gate_slow(struct gate_frame *room, enum fastpath_miss why);
+/* From stubs/fastpath.asm: show @d's memory on this CPU (gate_switch_into). */
+void fastpath_switch_into(struct driver *d);
 /* From fastpath_exit: leave fast frame @f (gate_leave); the stub then
  * returns f->result to the caller. */
 void fastpath_leave(struct gate_frame *f);

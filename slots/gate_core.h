@@ -18,12 +18,14 @@
 #include "percpu.h"
 #include "view.h"
 
-struct gate {
+/* 32 bytes, so the fast path indexes gates[] with a shift. */
+struct __attribute__((aligned(32))) gate {
 	struct driver *driver; /* NULL: no gate with this number */
 	u64 handler;           /* slot address of the handler */
 	u8 ptr_class;
 	u8 callers;            /* GATE_FROM_* mask */
 };
+_Static_assert(sizeof(struct gate) == 32, "stubs/fastpath.asm shifts by its size");
 
 extern struct gate gates[GATE_MAX];
 

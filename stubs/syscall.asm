@@ -7,13 +7,12 @@
 ; The ABI follows Linux: number in RAX, arguments in RDI, RSI, RDX, R10,
 ; R8, R9, result in RAX; RCX and R11 are clobbered, all else preserved.
 
-%include "percpu.inc"
+%include "asm-offsets.inc"
 
 extern syscall_dispatch
-extern gate_syscall
+extern fastpath_call
 extern gate_return
 extern gate_return_refused
-extern fastpath_leave
 extern ipc_syscall
 
 ; struct syscall_frame (kernel/syscall.h), built on the kernel stack.
@@ -38,11 +37,13 @@ syscall_entry:
 	mov [gs:CPU_USER_RSP], rsp
 	mov rsp, [gs:CPU_KSTACK_TOP]
 	cmp rax, SYS_COUNT
-	jae .beyond                     ; the return gate, a gate, or nothing
+	jae beyond_plain                ; a gate, the return gate, short IPC
 	SAVE_SYSCALL_FRAME
 	mov rdi, rsp
 	call syscall_dispatch           ; returns the result in RAX
-.exit:
+; RSP = a struct syscall_frame, RAX = the result: back to ring 3.
+global syscall_return
+syscall_return:
 	add rsp, 8
 	pop rdi
 	pop rsi
@@ -58,15 +59,14 @@ syscall_entry:
 	; in ring 0 on it (the Intel SYSRET erratum, SDM 2B SYSRET).
 	o64 sysret
 
-.beyond:
+; Numbers above the plain calls.
+beyond_plain:
 	cmp rax, GATE_SYSCALL_BASE
-	jb .below_gates
+	jb below_gates
 	SAVE_SYSCALL_FRAME
-	; The gate path (slots/fastpath.h): a struct gate_frame right below
-	; the syscall frame, its ctx holding the caller's callee-saved
-	; registers - the frame the fast path enters a driver with.
-	; gate_syscall() returns here when it did not (the slow path, or no
-	; such call).
+	; A gate (slots/fastpath.h): a struct gate_frame right below the
+	; syscall frame, its ctx holding the caller's callee-saved registers,
+	; the frame the fast path enters the driver with (fastpath.asm).
 	sub rsp, GATE_FRAME_SIZE
 %if FASTPATH
 	mov [rsp + CTX_RBX], rbx
@@ -76,20 +76,15 @@ syscall_entry:
 	mov [rsp + CTX_R14], r14
 	mov [rsp + CTX_R15], r15
 %endif
-	mov rdi, rsp
-	lea rsi, [rsp + GATE_FRAME_SIZE]
-	call gate_syscall
-	add rsp, GATE_FRAME_SIZE
-	jmp .exit
+	jmp fastpath_call
 
-.below_gates:
+below_gates:
 	cmp rax, SYS_GATE_RETURN
 	jne ipc_entry
 ; The return gate (RDI = the driver's result) saves nothing: the driver is
 ; left for good, through the innermost frame's ctx, which holds all the
 ; caller needs (gate.h says why a frame present means its driver called).
 ; Only RAX is touched before that is known.
-.return_gate:
 	mov rax, [gs:CPU_THREAD]
 	mov rsi, rdi                    ; the result
 	mov rdi, [rax + THREAD_GATE_TOP]
@@ -97,18 +92,7 @@ syscall_entry:
 	jnz gate_return                 ; (top, result): never returns
 	SAVE_SYSCALL_FRAME              ; no gate: refused, registers kept
 	call gate_return_refused
-	jmp .exit
-
-; A fast-path frame's ctx resumes here (ctx_resume: the return gate, a
-; fault, the watchdog) with RSP = the frame and the caller's callee-saved
-; registers back in place; the caller's others are in the syscall frame.
-global fastpath_exit
-fastpath_exit:
-	mov rdi, rsp
-	call fastpath_leave             ; gate_leave(), as the slow path's
-	mov rax, [rsp + FRAME_RESULT]
-	add rsp, GATE_FRAME_SIZE
-	jmp syscall_entry.exit
+	jmp syscall_return
 
 ; The short IPC calls (kernel/ipc.h) and the unused numbers between the
 ; plain calls and the gates: every register saved, a struct ipc_frame.
@@ -132,7 +116,7 @@ ipc_return:
 	pop r12
 	pop rbp
 	pop rbx
-	jmp syscall_entry.exit
+	jmp syscall_return
 
 
 ; void user_enter(u64 rip, u64 rsp, u64 arg) - first entry into ring 3,

@@ -6,7 +6,6 @@
 ; kernel/trap.h.  SWAPGS happens only when the trap came from ring 3 (the
 ; saved CS has RPL 3); the kernel's GS is live otherwise.
 
-%include "percpu.inc"
 
 extern trap_dispatch
 

@@ -24,9 +24,12 @@
 #
 # icount: RDTSC advances by one per guest instruction (shift=0, no sleep).
 # bochs:  a bochsrc is generated in a temporary directory; the serial log is
-#         streamed to stdout. Bochs' VNC (rfb) display binds the first free
-#         TCP port in 5900-5949 on all interfaces and has no port option, so it
-#         runs in its own network namespace (unshare -n) where that works.
+#         streamed to stdout. The bochsrc opens no host device: the sound
+#         drivers are dummies; the PC speaker, game port and parallel port
+#         are off. Bochs' VNC (rfb) display binds the first free TCP port in
+#         5900-5949 on all interfaces and has no port option, so it runs in
+#         its own network namespace (unshare -n) where that works.
+# Both emulators run with LC_ALL=C and without DISPLAY/WAYLAND_DISPLAY.
 set -euo pipefail
 
 readonly DEBUG_EXIT_OK=33 # (0x10 << 1) | 1
@@ -155,6 +158,11 @@ EOF
     kvm_usable || say "WARNING: /dev/kvm is not readable+writable; QEMU will fail"
 }
 
+# The emulators' environment: the C locale and no display server, so the
+# host's locale and desktop session change nothing (Bochs' GUI libraries
+# and QEMU's display code look at DISPLAY and WAYLAND_DISPLAY).
+EMU_ENV=(env -u DISPLAY -u WAYLAND_DISPLAY LC_ALL=C)
+
 # --- waiting, with the timeout ----------------------------------------------
 # wait_emu: wait for EMU_PID; sets EMU_STATUS, exits 124 on timeout.
 wait_emu() {
@@ -233,9 +241,9 @@ run_qemu() {
     if ((INTERACTIVE)); then
         # foreground: QEMU needs the terminal for mon:stdio
         EMU_STATUS=0
-        qemu-system-x86_64 "${QARGS[@]}" || EMU_STATUS=$?
+        "${EMU_ENV[@]}" qemu-system-x86_64 "${QARGS[@]}" || EMU_STATUS=$?
     else
-        qemu-system-x86_64 "${QARGS[@]}" </dev/null &
+        "${EMU_ENV[@]}" qemu-system-x86_64 "${QARGS[@]}" </dev/null &
         EMU_PID=$!
         wait_emu
     fi
@@ -255,10 +263,20 @@ mem_mib() {
     esac
 }
 
+# The bochsrc asks for no host device (tests/check_bochsrc.py holds it to
+# that). Bochs loads the speaker, game port and parallel port plugins by
+# default: the speaker's default mode=sound opens the host's default sound
+# driver (ALSA on Debian; with no default PCM, Bochs 2.7 then overflows a
+# buffer and aborts, status 134), the game port opens /dev/input/js0. The
+# kernel uses none of them (the PIT's port 0x61 gate is the PIT's own), so
+# they are unloaded or off, and every sound driver is the dummy in case a
+# sound device is ever added. Kept: COM1 (a file), COM2 (null), the ATA
+# CD-ROM, PCI, the APICs and port 0xe9.
 write_bochsrc() {
     local dir=$1 mib
     mib=$(mem_mib)
     cat >"$dir/bochsrc" <<EOF
+plugin_ctrl: gameport=0, parallel=0
 cpu: model=corei7_skylake_x, count=${SMP:-1}, ips=100000000, reset_on_triple_fault=0
 memory: guest=$mib, host=$mib
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
@@ -268,6 +286,8 @@ boot: cdrom
 com1: enabled=1, mode=file, dev="$dir/serial.log"
 com2: enabled=1, mode=null
 display_library: rfb, options="timeout=0"
+sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
+speaker: enabled=0
 clock: sync=none, time0=946684800
 port_e9_hack: enabled=1
 log: "$dir/bochs.log"
@@ -309,8 +329,8 @@ run_bochs() {
     write_bochsrc "$TMPDIR_RUN"
     : >"$TMPDIR_RUN/serial.log"
     read -r -a prefix <<<"$(netns_prefix)"
-    (cd "$TMPDIR_RUN" && exec "${prefix[@]}" bochs -q -f bochsrc -rc rc \
-        </dev/null >bochs.out 2>&1) &
+    (cd "$TMPDIR_RUN" && exec "${EMU_ENV[@]}" "${prefix[@]}" \
+        bochs -q -f bochsrc -rc rc </dev/null >bochs.out 2>&1) &
     EMU_PID=$!
     tail -n +1 -s 0.2 --pid="$EMU_PID" -f "$TMPDIR_RUN/serial.log" &
     TAIL_PID=$!

@@ -3,6 +3,11 @@
 #
 #   scripts/qemu.sh [--interactive] [--timeout SECONDS] ISO
 #   KERNEL=bzImage [INITRD=file] [APPEND=cmdline] scripts/qemu.sh [options]
+#   scripts/qemu.sh --bochsrc-only DIR ISO
+#
+# --bochsrc-only DIR: write the bochsrc (and the debugger's rc file) that
+# ACCEL=bochs would boot ISO with into DIR, then exit 0 without booting;
+# tests/check_bochsrc.py checks that very file.
 #
 # Environment:
 #   ACCEL=auto|tcg|icount|kvm|bochs  (default auto: kvm only if /dev/kvm is
@@ -38,6 +43,7 @@ readonly DEBUG_EXIT_FAIL=35 # (0x11 << 1) | 1
 INTERACTIVE=0
 TIMEOUT=0
 ISO=
+BOCHSRC_ONLY=
 TMPDIR_RUN=
 EMU_PID=
 TAIL_PID=
@@ -48,6 +54,7 @@ die() { say "$*"; exit 2; }
 usage() {
     echo "usage: $0 [--interactive] [--timeout SECONDS] ISO" >&2
     echo "   or: KERNEL=bzImage [INITRD=..] [APPEND=..] $0 [options]" >&2
+    echo "   or: $0 --bochsrc-only DIR ISO" >&2
     exit 2
 }
 
@@ -59,6 +66,12 @@ parse_args() {
             (($# >= 2)) || usage
             [[ $2 =~ ^[0-9]+$ ]] || die "--timeout wants whole seconds, got '$2'"
             TIMEOUT=$2
+            shift
+            ;;
+        --bochsrc-only)
+            (($# >= 2)) || usage
+            [[ -d $2 && -w $2 ]] || die "--bochsrc-only: '$2' is not a writable directory"
+            BOCHSRC_ONLY=$(realpath "$2")
             shift
             ;;
         -h | --help) usage ;;
@@ -344,6 +357,11 @@ run_bochs() {
 
 main() {
     parse_args "$@"
+    if [[ -n $BOCHSRC_ONLY ]]; then
+        [[ -z ${KERNEL:-} ]] || die "--bochsrc-only: KERNEL= boots under QEMU only"
+        write_bochsrc "$BOCHSRC_ONLY"
+        exit 0
+    fi
     pick_accel
     say "accel=$ACCEL_NAME ($ACCEL_WHY)"
     if [[ $ACCEL_NAME == kvm ]]; then warn_paravirt_kvm; fi

@@ -22,7 +22,8 @@
 #   0    kernel wrote 0x10 to isa-debug-exit (QEMU status 33), or under Bochs
 #        the serial log's last "slotgate: exit N" line has N = 0
 #   1    kernel wrote 0x11 (QEMU status 35), or Bochs without "exit 0"
-#   2    anything else (reason on stderr)
+#   2    anything else (reason on stderr), among it the emulator dying of a
+#        signal: one line names it, e.g. "bochs aborted (SIGABRT, status 134)"
 #   0    also, with KERNEL= only: QEMU exited 0 (the guest powered off; a
 #        reset or triple fault looks the same, so the caller checks the log)
 #   124  --timeout expired; the emulator was killed
@@ -177,21 +178,41 @@ EOF
 EMU_ENV=(env -u DISPLAY -u WAYLAND_DISPLAY LC_ALL=C)
 
 # --- waiting, with the timeout ----------------------------------------------
-# wait_emu: wait for EMU_PID; sets EMU_STATUS, exits 124 on timeout.
-wait_emu() {
+# poll_emu: wait for EMU_PID and set EMU_STATUS; status 1 on timeout.
+poll_emu() {
     local deadline=$((SECONDS + TIMEOUT))
     if ((TIMEOUT > 0)); then
         while alive "$EMU_PID"; do
-            if ((SECONDS >= deadline)); then
-                say "timeout after $TIMEOUT s"
-                exit 124 # cleanup() kills the emulator and tail
-            fi
+            ((SECONDS < deadline)) || return 1
             sleep 0.1
         done
     fi
     EMU_STATUS=0
     wait "$EMU_PID" || EMU_STATUS=$?
     EMU_PID=
+}
+
+# wait_emu: poll_emu; exits 124 on timeout. Its stderr is dropped: when the
+# emulator dies of a signal, bash prints a job notice there ("line N: PID
+# Aborted ( cd ... )"), which emu_died says better.
+wait_emu() {
+    if ! poll_emu 2>/dev/null; then
+        say "timeout after $TIMEOUT s"
+        exit 124 # on_exit() kills the emulator and tail
+    fi
+}
+
+# emu_died STATUS: "aborted (SIGABRT, status 134)" when STATUS is how wait
+# reports a death by signal (128 + N); status 1 if it is not.
+emu_died() {
+    local name
+    (($1 > 128 && $1 <= 128 + 64)) || return 1
+    name=SIG$(kill -l "$1" 2>/dev/null) || name="signal $(($1 - 128))"
+    case $name in
+    SIGABRT) echo "aborted ($name, status $1)" ;;
+    SIGSEGV | SIGBUS | SIGILL | SIGFPE) echo "crashed ($name, status $1)" ;;
+    *) echo "was killed ($name, status $1)" ;;
+    esac
 }
 
 # --- QEMU ------------------------------------------------------------------------
@@ -237,8 +258,11 @@ qemu_status() {
         ;;
     1) say "qemu failed (status 1): bad option, missing ISO or accelerator?" ;;
     *)
-        if (($1 > 128)); then
-            say "qemu killed by signal $(($1 - 128))"
+        local how
+        if how=$(emu_died "$1"); then
+            # QEMU's own messages went straight to stderr: they are the
+            # lines just above
+            say "qemu $how; its last messages are the lines above"
         elif (($1 & 1)); then
             say "guest wrote $(printf '0x%x' $(($1 >> 1))) to isa-debug-exit (status $1)"
         else
@@ -319,18 +343,26 @@ netns_prefix() {
     fi
 }
 
-# Status from the last "slotgate: exit N" line of the serial log.
+bochs_tail() { tail -n 15 "$1/bochs.out" | sed 's/^/slotgate: | /' >&2 || true; }
+
+# Status from the last "slotgate: exit N" line of the serial log, or 2 when
+# Bochs died of a signal.
 bochs_status() {
-    local dir=$1 last
+    local dir=$1 last how
     # keep our messages off a half-written guest line
     if [[ -s $dir/serial.log && $(tail -c 1 "$dir/serial.log") != "" ]]; then echo; fi
+    if how=$(emu_died "$EMU_STATUS"); then
+        say "bochs $how; end of bochs output:"
+        bochs_tail "$dir"
+        return 2
+    fi
     last=$(grep -a 'slotgate: exit ' "$dir/serial.log" | tail -n 1 | tr -d '\r') || true
     if [[ $last =~ slotgate:\ exit\ (-?[0-9]+)$ ]]; then
         [[ ${BASH_REMATCH[1]} == 0 ]] && return 0
         say "bochs: kernel reported exit ${BASH_REMATCH[1]}"
     else
         say "bochs: no 'slotgate: exit N' line on serial (status $EMU_STATUS); end of bochs output:"
-        tail -n 15 "$dir/bochs.out" | sed 's/^/slotgate: | /' >&2 || true
+        bochs_tail "$dir"
     fi
     return 1
 }

@@ -29,18 +29,21 @@
 #   124  --timeout expired; the emulator was killed
 #
 # icount: RDTSC advances by one per guest instruction (shift=0, no sleep).
-# bochs:  a bochsrc is generated in a temporary directory; the serial log is
-#         streamed to stdout. The bochsrc opens no host device: the sound
-#         drivers are dummies; the PC speaker, game port and parallel port
-#         are off. Bochs' VNC (rfb) display binds the first free TCP port in
-#         5900-5949 on all interfaces and has no port option, so it runs in
-#         its own network namespace (unshare -n) where that works.
+# bochs:  a bochsrc is generated in a temporary directory (in ${TMPDIR:-/tmp},
+#         else build/tmp); the serial log is streamed to stdout. The bochsrc
+#         opens no host device: the sound drivers are dummies; the PC
+#         speaker, game port and parallel port are off. Bochs' VNC (rfb)
+#         display binds the first free TCP port in 5900-5949 on all
+#         interfaces and has no port option, so it runs in its own network
+#         namespace (unshare -n, unprivileged unshare -rn) where that works;
+#         where not, it says so and runs without.
 # Both emulators run with LC_ALL=C and without DISPLAY/WAYLAND_DISPLAY.
 set -euo pipefail
 
 readonly DEBUG_EXIT_OK=33 # (0x10 << 1) | 1
 readonly DEBUG_EXIT_FAIL=35 # (0x11 << 1) | 1
 
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 INTERACTIVE=0
 TIMEOUT=0
 ISO=
@@ -334,12 +337,31 @@ EOF
     printf 'c\nquit\n' >"$dir/rc"
 }
 
-# Prints the prefix that puts Bochs into its own network namespace, if any.
+# Sets TMPDIR_RUN to a new directory for Bochs' files: in ${TMPDIR:-/tmp},
+# or in build/tmp when that is not writable (a read-only /tmp, a TMPDIR
+# that names a directory one may not write).
+make_run_dir() {
+    local tmp=${TMPDIR:-/tmp} fallback=$ROOT/build/tmp
+    TMPDIR_RUN=$(mktemp -d "$tmp/slotgate-bochs.XXXXXX" 2>/dev/null) && return 0
+    say "bochs: cannot create a directory in $tmp; using $fallback"
+    if ! mkdir -p "$fallback" ||
+        ! TMPDIR_RUN=$(mktemp -d "$fallback/slotgate-bochs.XXXXXX"); then
+        die "bochs: cannot create a directory in $fallback either"
+    fi
+}
+
+# Prints the prefix that puts Bochs into its own network namespace: unshare
+# -n as root, -rn (a user namespace) unprivileged. Where neither works (no
+# unshare, user namespaces off, a container's seccomp), Bochs runs without,
+# and its VNC display listens on a host port while it runs.
 netns_prefix() {
     if unshare -n true 2>/dev/null; then
         echo "unshare -n"
     elif unshare -rn true 2>/dev/null; then
         echo "unshare -rn"
+    else
+        say "bochs: no network namespace (unshare -n and -rn failed): its VNC" \
+            "display listens on a TCP port in 5900-5949 of this host while it runs"
     fi
 }
 
@@ -370,7 +392,7 @@ bochs_status() {
 run_bochs() {
     local -a prefix
     if [[ ${GDB:-0} == 1 ]]; then say "GDB=1 is not supported under bochs; ignored"; fi
-    TMPDIR_RUN=$(mktemp -d "${TMPDIR:-/tmp}/slotgate-bochs.XXXXXX")
+    make_run_dir
     write_bochsrc "$TMPDIR_RUN"
     : >"$TMPDIR_RUN/serial.log"
     read -r -a prefix <<<"$(netns_prefix)"

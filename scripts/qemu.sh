@@ -177,7 +177,9 @@ EOF
 
 # The emulators' environment: the C locale and no display server, so the
 # host's locale and desktop session change nothing (Bochs' GUI libraries
-# and QEMU's display code look at DISPLAY and WAYLAND_DISPLAY).
+# and QEMU's display code look at DISPLAY and WAYLAND_DISPLAY; Bochs 2.7's
+# abort on a failed ALSA open, see write_bochsrc, happened under C.UTF-8
+# but not under C).
 EMU_ENV=(env -u DISPLAY -u WAYLAND_DISPLAY LC_ALL=C)
 
 # --- waiting, with the timeout ----------------------------------------------
@@ -307,11 +309,12 @@ mem_mib() {
 # that). Bochs loads the speaker, game port and parallel port plugins by
 # default: the speaker's default mode=sound opens the host's default sound
 # driver (ALSA on Debian; with no default PCM, Bochs 2.7 then overflows a
-# buffer and aborts, status 134), the game port opens /dev/input/js0. The
-# kernel uses none of them (the PIT's port 0x61 gate is the PIT's own), so
-# they are unloaded or off, and every sound driver is the dummy in case a
-# sound device is ever added. Kept: COM1 (a file), COM2 (null), the ATA
-# CD-ROM, PCI, the APICs and port 0xe9.
+# buffer and aborts, status 134, under a UTF-8 locale such as C.UTF-8; under
+# LC_ALL=C it logs the failure and goes on), the game port opens
+# /dev/input/js0. The kernel uses none of them (the PIT's port 0x61 gate is
+# the PIT's own), so they are unloaded or off, and every sound driver is the
+# dummy in case a sound device is ever added. Kept: COM1 (a file), COM2
+# (null), the ATA CD-ROM, PCI, the APICs and port 0xe9.
 write_bochsrc() {
     local dir=$1 mib
     mib=$(mem_mib)

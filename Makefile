@@ -226,7 +226,8 @@ accel_for = $(if $(filter pcid invpcid,$(1)),$(PCID_ACCEL),$(ACCEL))
 test: $(HTEST) all-isos
 	$(RUNNER) "host=$(HTEST)" \
 		$(foreach f,$(TEST_FLUSHES),$(call suite,$(f),$(call accel_for,$(f)))) \
-		"bench-smoke=$(PYTHON) tests/check_budget.py reload $(B)/reload/slotgate.iso"
+		"bench-smoke=$(PYTHON) tests/check_budget.py reload $(B)/reload/slotgate.iso" \
+		"bochsrc=$(PYTHON) tests/check_bochsrc.py $(B)/reload/slotgate-test.iso"
 
 # What CI runs: the test matrix under tcg, the exact icount runs, the two
 # TCG strategies under Bochs as well, and reload and pcid with the gate
@@ -241,7 +242,8 @@ check: $(HTEST) all-isos slow-isos
 		"budget-reload=$(PYTHON) tests/check_budget.py reload $(B)/reload/slotgate.iso" \
 		"budget-invlpg=$(PYTHON) tests/check_budget.py invlpg $(B)/invlpg/slotgate.iso" \
 		"refusal=$(PYTHON) tests/check_refusal.py $(B)/pcid/slotgate.iso $(B)/invpcid/slotgate.iso" \
-		"repeat=$(PYTHON) tests/check_repeat.py $(B)/reload/slotgate-quick.iso"
+		"repeat=$(PYTHON) tests/check_repeat.py $(B)/reload/slotgate-quick.iso" \
+		"bochsrc=$(PYTHON) tests/check_bochsrc.py $(B)/reload/slotgate-test.iso"
 
 BENCH_ISO := $(if $(QUICK),slotgate-quick.iso,slotgate.iso)
 

@@ -3,6 +3,11 @@
 #
 #   scripts/qemu.sh [--interactive] [--timeout SECONDS] ISO
 #   KERNEL=bzImage [INITRD=file] [APPEND=cmdline] scripts/qemu.sh [options]
+#   scripts/qemu.sh --bochsrc-only DIR ISO
+#
+# --bochsrc-only DIR: write the bochsrc (and the debugger's rc file) that
+# ACCEL=bochs would boot ISO with into DIR, then exit 0 without booting;
+# tests/check_bochsrc.py checks that very file.
 #
 # Environment:
 #   ACCEL=auto|tcg|icount|kvm|bochs  (default auto: kvm only if /dev/kvm is
@@ -17,24 +22,32 @@
 #   0    kernel wrote 0x10 to isa-debug-exit (QEMU status 33), or under Bochs
 #        the serial log's last "slotgate: exit N" line has N = 0
 #   1    kernel wrote 0x11 (QEMU status 35), or Bochs without "exit 0"
-#   2    anything else (reason on stderr)
+#   2    anything else (reason on stderr), among it the emulator dying of a
+#        signal: one line names it, e.g. "bochs aborted (SIGABRT, status 134)"
 #   0    also, with KERNEL= only: QEMU exited 0 (the guest powered off; a
 #        reset or triple fault looks the same, so the caller checks the log)
 #   124  --timeout expired; the emulator was killed
 #
 # icount: RDTSC advances by one per guest instruction (shift=0, no sleep).
-# bochs:  a bochsrc is generated in a temporary directory; the serial log is
-#         streamed to stdout. Bochs' VNC (rfb) display binds the first free
-#         TCP port in 5900-5949 on all interfaces and has no port option, so it
-#         runs in its own network namespace (unshare -n) where that works.
+# bochs:  a bochsrc is generated in a temporary directory (in ${TMPDIR:-/tmp},
+#         else build/tmp); the serial log is streamed to stdout. The bochsrc
+#         opens no host device: the sound drivers are dummies; the PC
+#         speaker, game port and parallel port are off. Bochs' VNC (rfb)
+#         display binds the first free TCP port in 5900-5949 on all
+#         interfaces and has no port option, so it runs in its own network
+#         namespace (unshare -n, unprivileged unshare -rn) where that works;
+#         where not, it says so and runs without.
+# Both emulators run with LC_ALL=C and without DISPLAY/WAYLAND_DISPLAY.
 set -euo pipefail
 
 readonly DEBUG_EXIT_OK=33 # (0x10 << 1) | 1
 readonly DEBUG_EXIT_FAIL=35 # (0x11 << 1) | 1
 
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 INTERACTIVE=0
 TIMEOUT=0
 ISO=
+BOCHSRC_ONLY=
 TMPDIR_RUN=
 EMU_PID=
 TAIL_PID=
@@ -45,6 +58,7 @@ die() { say "$*"; exit 2; }
 usage() {
     echo "usage: $0 [--interactive] [--timeout SECONDS] ISO" >&2
     echo "   or: KERNEL=bzImage [INITRD=..] [APPEND=..] $0 [options]" >&2
+    echo "   or: $0 --bochsrc-only DIR ISO" >&2
     exit 2
 }
 
@@ -56,6 +70,12 @@ parse_args() {
             (($# >= 2)) || usage
             [[ $2 =~ ^[0-9]+$ ]] || die "--timeout wants whole seconds, got '$2'"
             TIMEOUT=$2
+            shift
+            ;;
+        --bochsrc-only)
+            (($# >= 2)) || usage
+            [[ -d $2 && -w $2 ]] || die "--bochsrc-only: '$2' is not a writable directory"
+            BOCHSRC_ONLY=$(realpath "$2")
             shift
             ;;
         -h | --help) usage ;;
@@ -155,22 +175,49 @@ EOF
     kvm_usable || say "WARNING: /dev/kvm is not readable+writable; QEMU will fail"
 }
 
+# The emulators' environment: the C locale and no display server, so the
+# host's locale and desktop session change nothing (Bochs' GUI libraries
+# and QEMU's display code look at DISPLAY and WAYLAND_DISPLAY; Bochs 2.7's
+# abort on a failed ALSA open, see write_bochsrc, happened under C.UTF-8
+# but not under C).
+EMU_ENV=(env -u DISPLAY -u WAYLAND_DISPLAY LC_ALL=C)
+
 # --- waiting, with the timeout ----------------------------------------------
-# wait_emu: wait for EMU_PID; sets EMU_STATUS, exits 124 on timeout.
-wait_emu() {
+# poll_emu: wait for EMU_PID and set EMU_STATUS; status 1 on timeout.
+poll_emu() {
     local deadline=$((SECONDS + TIMEOUT))
     if ((TIMEOUT > 0)); then
         while alive "$EMU_PID"; do
-            if ((SECONDS >= deadline)); then
-                say "timeout after $TIMEOUT s"
-                exit 124 # cleanup() kills the emulator and tail
-            fi
+            ((SECONDS < deadline)) || return 1
             sleep 0.1
         done
     fi
     EMU_STATUS=0
     wait "$EMU_PID" || EMU_STATUS=$?
     EMU_PID=
+}
+
+# wait_emu: poll_emu; exits 124 on timeout. Its stderr is dropped: when the
+# emulator dies of a signal, bash prints a job notice there ("line N: PID
+# Aborted ( cd ... )"), which emu_died says better.
+wait_emu() {
+    if ! poll_emu 2>/dev/null; then
+        say "timeout after $TIMEOUT s"
+        exit 124 # on_exit() kills the emulator and tail
+    fi
+}
+
+# emu_died STATUS: "aborted (SIGABRT, status 134)" when STATUS is how wait
+# reports a death by signal (128 + N); status 1 if it is not.
+emu_died() {
+    local name
+    (($1 > 128 && $1 <= 128 + 64)) || return 1
+    name=SIG$(kill -l "$1" 2>/dev/null) || name="signal $(($1 - 128))"
+    case $name in
+    SIGABRT) echo "aborted ($name, status $1)" ;;
+    SIGSEGV | SIGBUS | SIGILL | SIGFPE) echo "crashed ($name, status $1)" ;;
+    *) echo "was killed ($name, status $1)" ;;
+    esac
 }
 
 # --- QEMU ------------------------------------------------------------------------
@@ -216,8 +263,11 @@ qemu_status() {
         ;;
     1) say "qemu failed (status 1): bad option, missing ISO or accelerator?" ;;
     *)
-        if (($1 > 128)); then
-            say "qemu killed by signal $(($1 - 128))"
+        local how
+        if how=$(emu_died "$1"); then
+            # QEMU's own messages went straight to stderr: they are the
+            # lines just above
+            say "qemu $how; its last messages are the lines above"
         elif (($1 & 1)); then
             say "guest wrote $(printf '0x%x' $(($1 >> 1))) to isa-debug-exit (status $1)"
         else
@@ -233,9 +283,9 @@ run_qemu() {
     if ((INTERACTIVE)); then
         # foreground: QEMU needs the terminal for mon:stdio
         EMU_STATUS=0
-        qemu-system-x86_64 "${QARGS[@]}" || EMU_STATUS=$?
+        "${EMU_ENV[@]}" qemu-system-x86_64 "${QARGS[@]}" || EMU_STATUS=$?
     else
-        qemu-system-x86_64 "${QARGS[@]}" </dev/null &
+        "${EMU_ENV[@]}" qemu-system-x86_64 "${QARGS[@]}" </dev/null &
         EMU_PID=$!
         wait_emu
     fi
@@ -255,10 +305,21 @@ mem_mib() {
     esac
 }
 
+# The bochsrc asks for no host device (tests/check_bochsrc.py holds it to
+# that). Bochs loads the speaker, game port and parallel port plugins by
+# default: the speaker's default mode=sound opens the host's default sound
+# driver (ALSA on Debian; with no default PCM, Bochs 2.7 then overflows a
+# buffer and aborts, status 134, under a UTF-8 locale such as C.UTF-8; under
+# LC_ALL=C it logs the failure and goes on), the game port opens
+# /dev/input/js0. The kernel uses none of them (the PIT's port 0x61 gate is
+# the PIT's own), so they are unloaded or off, and every sound driver is the
+# dummy in case a sound device is ever added. Kept: COM1 (a file), COM2
+# (null), the ATA CD-ROM, PCI, the APICs and port 0xe9.
 write_bochsrc() {
     local dir=$1 mib
     mib=$(mem_mib)
     cat >"$dir/bochsrc" <<EOF
+plugin_ctrl: gameport=0, parallel=0
 cpu: model=corei7_skylake_x, count=${SMP:-1}, ips=100000000, reset_on_triple_fault=0
 memory: guest=$mib, host=$mib
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
@@ -268,6 +329,8 @@ boot: cdrom
 com1: enabled=1, mode=file, dev="$dir/serial.log"
 com2: enabled=1, mode=null
 display_library: rfb, options="timeout=0"
+sound: waveoutdrv=dummy, waveindrv=dummy, midioutdrv=dummy
+speaker: enabled=0
 clock: sync=none, time0=946684800
 port_e9_hack: enabled=1
 log: "$dir/bochs.log"
@@ -277,27 +340,54 @@ EOF
     printf 'c\nquit\n' >"$dir/rc"
 }
 
-# Prints the prefix that puts Bochs into its own network namespace, if any.
+# Sets TMPDIR_RUN to a new directory for Bochs' files: in ${TMPDIR:-/tmp},
+# or in build/tmp when that is not writable (a read-only /tmp, a TMPDIR
+# that names a directory one may not write).
+make_run_dir() {
+    local tmp=${TMPDIR:-/tmp} fallback=$ROOT/build/tmp
+    TMPDIR_RUN=$(mktemp -d "$tmp/slotgate-bochs.XXXXXX" 2>/dev/null) && return 0
+    say "bochs: cannot create a directory in $tmp; using $fallback"
+    if ! mkdir -p "$fallback" ||
+        ! TMPDIR_RUN=$(mktemp -d "$fallback/slotgate-bochs.XXXXXX"); then
+        die "bochs: cannot create a directory in $fallback either"
+    fi
+}
+
+# Prints the prefix that puts Bochs into its own network namespace: unshare
+# -n as root, -rn (a user namespace) unprivileged. Where neither works (no
+# unshare, user namespaces off, a container's seccomp), Bochs runs without,
+# and its VNC display listens on a host port while it runs.
 netns_prefix() {
     if unshare -n true 2>/dev/null; then
         echo "unshare -n"
     elif unshare -rn true 2>/dev/null; then
         echo "unshare -rn"
+    else
+        say "bochs: no network namespace (unshare -n and -rn failed): its VNC" \
+            "display listens on a TCP port in 5900-5949 of this host while it runs"
     fi
 }
 
-# Status from the last "slotgate: exit N" line of the serial log.
+bochs_tail() { tail -n 15 "$1/bochs.out" | sed 's/^/slotgate: | /' >&2 || true; }
+
+# Status from the last "slotgate: exit N" line of the serial log, or 2 when
+# Bochs died of a signal.
 bochs_status() {
-    local dir=$1 last
+    local dir=$1 last how
     # keep our messages off a half-written guest line
     if [[ -s $dir/serial.log && $(tail -c 1 "$dir/serial.log") != "" ]]; then echo; fi
+    if how=$(emu_died "$EMU_STATUS"); then
+        say "bochs $how; end of bochs output:"
+        bochs_tail "$dir"
+        return 2
+    fi
     last=$(grep -a 'slotgate: exit ' "$dir/serial.log" | tail -n 1 | tr -d '\r') || true
     if [[ $last =~ slotgate:\ exit\ (-?[0-9]+)$ ]]; then
         [[ ${BASH_REMATCH[1]} == 0 ]] && return 0
         say "bochs: kernel reported exit ${BASH_REMATCH[1]}"
     else
         say "bochs: no 'slotgate: exit N' line on serial (status $EMU_STATUS); end of bochs output:"
-        tail -n 15 "$dir/bochs.out" | sed 's/^/slotgate: | /' >&2 || true
+        bochs_tail "$dir"
     fi
     return 1
 }
@@ -305,12 +395,12 @@ bochs_status() {
 run_bochs() {
     local -a prefix
     if [[ ${GDB:-0} == 1 ]]; then say "GDB=1 is not supported under bochs; ignored"; fi
-    TMPDIR_RUN=$(mktemp -d "${TMPDIR:-/tmp}/slotgate-bochs.XXXXXX")
+    make_run_dir
     write_bochsrc "$TMPDIR_RUN"
     : >"$TMPDIR_RUN/serial.log"
     read -r -a prefix <<<"$(netns_prefix)"
-    (cd "$TMPDIR_RUN" && exec "${prefix[@]}" bochs -q -f bochsrc -rc rc \
-        </dev/null >bochs.out 2>&1) &
+    (cd "$TMPDIR_RUN" && exec "${EMU_ENV[@]}" "${prefix[@]}" \
+        bochs -q -f bochsrc -rc rc </dev/null >bochs.out 2>&1) &
     EMU_PID=$!
     tail -n +1 -s 0.2 --pid="$EMU_PID" -f "$TMPDIR_RUN/serial.log" &
     TAIL_PID=$!
@@ -324,6 +414,11 @@ run_bochs() {
 
 main() {
     parse_args "$@"
+    if [[ -n $BOCHSRC_ONLY ]]; then
+        [[ -z ${KERNEL:-} ]] || die "--bochsrc-only: KERNEL= boots under QEMU only"
+        write_bochsrc "$BOCHSRC_ONLY"
+        exit 0
+    fi
     pick_accel
     say "accel=$ACCEL_NAME ($ACCEL_WHY)"
     if [[ $ACCEL_NAME == kvm ]]; then warn_paravirt_kvm; fi

@@ -154,7 +154,8 @@ $(ISOS): $(KERNEL) $(APPS) $(DRIVERS)
 	@cp $(KERNEL) $(APPS) $(DRIVERS) $@.dir/boot/
 	@cp $(filter %.cfg,$^) $@.dir/boot/grub/grub.cfg
 	@echo "  ISO     $@"
-	@grub-mkrescue -o $@ $@.dir 2>$@.log || (cat $@.log; false)
+	@mkdir -p $(B)/tmp
+	@TMPDIR=$(abspath $(B)/tmp) grub-mkrescue -o $@ $@.dir 2>$@.log || (cat $@.log; false)
 
 all: $(ISOS)
 .DEFAULT_GOAL := all

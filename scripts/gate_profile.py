@@ -29,7 +29,7 @@ def in_gdb():
     import collections
     import gdb  # noqa: F401 (only inside gdb)
     gate, skip = int(os.environ["PROF_GATE"]), int(os.environ["PROF_SKIP"])
-    number = int(os.environ["PROF_SYSCALL"] or 0x100 + gate)
+    number = int(os.environ["PROF_SYSCALL"]) or 0x100 + gate
     gdb.execute("set pagination off")
     gdb.execute("set confirm off")
     gdb.execute("target remote :1234")

@@ -41,4 +41,4 @@ i64 gate_slow(struct gate_frame *room, enum fastpath_miss why)
 
 void fastpath_switch_into(struct driver *d) { gate_switch_into(this_cpu(), d); }
 
-void fastpath_leave(struct gate_frame *f) { gate_leave(this_cpu(), f); }
+void fastpath_leave_unlinked(struct gate_frame *f) { gate_leave_unlinked(this_cpu(), f); }

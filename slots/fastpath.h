@@ -63,11 +63,13 @@ enum fastpath_miss {
 /* From stubs/fastpath.asm: the gate call whose syscall frame lies right
  * above @room goes to the slow path, for @why; its result. */
 i64 gate_slow(struct gate_frame *room, enum fastpath_miss why);
-/* From stubs/fastpath.asm: show @d's memory on this CPU (gate_switch_into). */
+/* From stubs/fastpath.asm: show CR3-mode driver @d's memory on this CPU
+ * (gate_switch_into; the stub calls view_switch() itself for a slot). */
 void fastpath_switch_into(struct driver *d);
-/* From fastpath_exit: leave fast frame @f (gate_leave); the stub then
- * returns f->result to the caller. */
-void fastpath_leave(struct gate_frame *f);
+/* From fastpath_exit, when the caller runs on its own address space or
+ * the driver waits for a restart: the rest of gate_leave() after the
+ * unlink. */
+void fastpath_leave_unlinked(struct gate_frame *f);
 
 const char *fastpath_miss_name(enum fastpath_miss why);
 

@@ -166,7 +166,7 @@ static i64 enter(struct cpu *cpu, struct driver *d, u64 handler,
 	f.caller_own = t->own;
 	gate_switch_into(cpu, d);
 	run_driver(cpu, &f, rsp, handler, args);
-	/* Back through gate_return() or an unwind: f.result is set. */
+	/* Back through the return gate or an unwind: f.result is set. */
 	if (cls->count)
 		window_close(&cpu->slots, &win, &d->view, f.returned);
 	gate_leave(cpu, &f);
@@ -212,14 +212,6 @@ i64 gate_run_init(struct driver *d)
 {
 	const u64 args[6] = {d->gate_base};
 	return enter(this_cpu(), d, 0, args, &ptr_classes[PTR_NONE], NULL, NULL, 0);
-}
-
-void gate_return(struct gate_frame *top, i64 result)
-{
-	this_cpu()->counters.syscalls++;
-	top->result = result;
-	top->returned = true;
-	ctx_resume(&top->ctx, 1);
 }
 
 i64 gate_return_refused(void)

@@ -54,16 +54,15 @@ i64 gate_call_kernel(u64 number, const u64 args[6]);
 /* The driver whose code runs now on this CPU, NULL for an application. */
 struct driver *gate_running_driver(void);
 /*
- * SYS_GATE_RETURN, from stubs/syscall.asm: leave the innermost gate @top
- * with @result, by resuming its ctx.  The stub calls it when the thread
- * has a gate frame, and then the caller is that frame's driver: ring 3
- * runs the innermost frame's driver, or an application when there is no
- * frame - the kernel enters ring 3 only by driver_enter() under a new
- * frame, by user_enter() with none, and by returning to what it
- * interrupted or to a gate's caller, whose frame is the innermost again.
- * Otherwise gate_return_refused() (-E_PERM).
+ * SYS_GATE_RETURN is stubs/syscall.asm's: it leaves the innermost gate
+ * frame with the driver's result by resuming its ctx, whichever path
+ * entered it.  That the caller is that frame's driver needs no check: ring
+ * 3 runs the innermost frame's driver, or an application when there is no
+ * frame - the kernel enters ring 3 only by driver_enter() (or the fast
+ * path's copy of it) under a new frame, by user_enter() with none, and by
+ * returning to what it interrupted or to a gate's caller, whose frame is
+ * the innermost again.  With no frame the stub calls this: -E_PERM.
  */
-__attribute__((noreturn)) void gate_return(struct gate_frame *top, i64 result);
 i64 gate_return_refused(void);
 /* Run @d's driver_init (handler 0) with its gate base; its result. */
 i64 gate_run_init(struct driver *d);

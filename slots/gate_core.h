@@ -103,18 +103,26 @@ static __attribute__((noinline, cold)) void gate_leave_restart(struct cpu *cpu,
 		driver_restart(d);
 }
 
+/* The rest of leaving @f, once gate_unlink() took it off the thread:
+ * the caller's memory comes back, last, so in the common case the swap
+ * is a tail call. */
+static inline void gate_leave_unlinked(struct cpu *cpu, struct gate_frame *f)
+{
+	if (__builtin_expect(f->driver->restart_pending, 0))
+		return gate_leave_restart(cpu, f);
+	gate_switch_back(cpu, f);
+}
+
 /*
  * Leave frame @f, the innermost of this thread, whichever path entered it
  * and whatever ended the call (f->result is set, and stays for the caller
- * to read): the frame comes off the thread and the caller's memory comes
- * back, last, so in the common case the swap is a tail call.
+ * to read).  stubs/fastpath.asm does the same for its frames, the common
+ * case in line and gate_leave_unlinked() for the rest.
  */
 static inline void gate_leave(struct cpu *cpu, struct gate_frame *f)
 {
 	gate_unlink(cpu, f);
-	if (__builtin_expect(f->driver->restart_pending, 0))
-		return gate_leave_restart(cpu, f);
-	gate_switch_back(cpu, f);
+	gate_leave_unlinked(cpu, f);
 }
 
 #endif

@@ -24,10 +24,12 @@ void asm_offsets(void);
 void asm_offsets(void)
 {
 	/* struct cpu (kernel/percpu.h), reached through GS */
+	OFFSET(CPU_SELF, struct cpu, self);
 	OFFSET(CPU_USER_RSP, struct cpu, user_rsp);
 	OFFSET(CPU_KSTACK_TOP, struct cpu, kstack_top);
 	OFFSET(CPU_THREAD, struct cpu, thread);
 	OFFSET(CPU_TSS_RSP0, struct cpu, tss.rsp[0]);
+	OFFSET(CPU_SLOTS, struct cpu, slots);
 	OFFSET(CPU_SLOTS_CURRENT, struct cpu, slots.current);
 	OFFSET(CPU_SYSCALLS, struct cpu, counters.syscalls);
 	OFFSET(CPU_GATE_CALLS, struct cpu, counters.gate_calls);
@@ -74,6 +76,7 @@ void asm_offsets(void)
 	OFFSET(FRAME_SAVED_KSTACK_TOP, struct gate_frame, saved_kstack_top);
 	OFFSET(FRAME_ENTRY_TICK, struct gate_frame, entry_tick);
 	OFFSET(FRAME_RESULT, struct gate_frame, result);
+	OFFSET(FRAME_RETURNED, struct gate_frame, returned);
 	OFFSET(FRAME_CALLER_OWN, struct gate_frame, caller_own);
 
 	/* struct syscall_frame (kernel/syscall.h) */
@@ -91,6 +94,7 @@ void asm_offsets(void)
 	DEFINE(GATE_FROM_DRIVER, GATE_FROM_DRIVER);
 	DEFINE(PTR_NONE, PTR_NONE);
 	DEFINE(DRIVER_SLOT, DRIVER_SLOT);
+	DEFINE(DRIVER_CR3, DRIVER_CR3);
 	DEFINE(FASTPATH_MISS_NO_GATE, FASTPATH_MISS_NO_GATE);
 	DEFINE(FASTPATH_MISS_POINTERS, FASTPATH_MISS_POINTERS);
 	DEFINE(FASTPATH_MISS_FORBIDDEN, FASTPATH_MISS_FORBIDDEN);

@@ -13,8 +13,8 @@
 ; fails sends the call to the slow path (gate_slow, slots/fastpath.c) with
 ; the reason, nothing changed.  Then the frame is recorded exactly as the
 ; slow path's enter() records it (slots/gate.c), the slot is swapped by
-; the same C strategy code (fastpath_switch_into -> gate_switch_into ->
-; view_switch -> flush_*_switch), and SYSRET enters the driver as
+; the same C strategy code (view_switch -> flush_*_switch), and SYSRET
+; enters the driver as
 ; driver_enter does (stubs/gate.asm).  The driver leaves by the return
 ; gate, a fault or the watchdog, which all resume the frame's ctx:
 ; fastpath_exit, below, leaves it with gate_leave() as the slow path does.
@@ -28,7 +28,8 @@
 extern gates
 extern gate_slow
 extern fastpath_switch_into
-extern fastpath_leave
+extern view_switch
+extern fastpath_leave_unlinked
 extern syscall_return
 
 section .text
@@ -120,12 +121,19 @@ fastpath_call:
 	mov [gs:CPU_KSTACK_TOP], rsp
 	mov [gs:CPU_TSS_RSP0], rsp
 
-	; --- the swap.  A driver shown in every view (trusted, allmapped:
-	; mode bit 0) needs none, the thread being on this CPU's PML4.
+	; --- the swap, by gate_switch_into()'s rules for a thread on this
+	; CPU's PML4: a driver shown in every view (trusted, allmapped: mode
+	; bit 0) needs none; a slot is swapped by view_switch() - the build's
+	; flush strategy; a CR3-mode driver's own PML4 is loaded in C.
 	test dword [rbp + DRIVER_MODE], 1
 	jnz .enter
-	mov rdi, rbp
-	call fastpath_switch_into       ; C: clobbers the arguments
+	cmp dword [rbp + DRIVER_MODE], DRIVER_CR3
+	je .cr3_mode
+	mov rdi, [gs:CPU_SELF]
+	add rdi, CPU_SLOTS
+	lea rsi, [rbp + DRIVER_VIEW]
+	call view_switch                ; C: clobbers the arguments
+.switched:
 	mov rdi, [rsp + GATE_FRAME_SIZE + SF_A + 0]
 	mov rsi, [rsp + GATE_FRAME_SIZE + SF_A + 8]
 	mov rdx, [rsp + GATE_FRAME_SIZE + SF_A + 16]
@@ -149,6 +157,11 @@ fastpath_call:
 	xor r15d, r15d
 	swapgs
 	o64 sysret
+
+.cr3_mode:
+	mov rdi, rbp
+	call fastpath_switch_into
+	jmp .switched
 
 ; A driver calls: park its stack cursor below what it uses now, so a
 ; nested entry into it continues beneath (RAX = the thread's id).
@@ -198,15 +211,54 @@ fastpath_call:
 	add rsp, GATE_FRAME_SIZE
 	jmp syscall_return
 
-; A fast-path frame's ctx resumes here (ctx_resume: the return gate, a
-; fault, the watchdog) with RSP = the frame and the caller's callee-saved
-; registers back in place; the caller's others are in the syscall frame.
+; A fast-path frame's ctx resumes here (the return gate, a fault, the
+; watchdog) with RSP = the frame and the caller's callee-saved registers
+; back in place; the caller's others are in the syscall frame.  Leaving
+; the frame is gate_leave() (slots/gate_core.h), field by field: the
+; unlink here, then in the common case - no restart waiting, the thread
+; on this CPU's PML4 (caller_own is NULL in a fast frame) - the caller's
+; view shown again by the strategy, unless it is shown already (a driver
+; shown in every view); else the rest in C.  Only caller-saved registers
+; are used: the callee-saved ones are the caller's.
 global fastpath_exit
 fastpath_exit:
-	mov rdi, rsp
-	call fastpath_leave             ; gate_leave(), as the slow path's
+	mov rax, [gs:CPU_THREAD]
+	mov rdx, [rsp + FRAME_DRIVER]
+	mov rcx, [rsp + FRAME_SAVED_KSTACK_TOP]
+	mov [gs:CPU_KSTACK_TOP], rcx
+	mov [gs:CPU_TSS_RSP0], rcx
+	mov rcx, [rsp + FRAME_PREV]
+	mov [rax + THREAD_GATE_TOP], rcx
+	dec dword [rax + THREAD_GATE_DEPTH]
+	dec dword [rdx + DRIVER_ACTIVE]
+	mov rcx, [rsp + FRAME_CALLER]
+	test rcx, rcx
+	jnz .restore_cursor
+.unlinked:
+	cmp byte [rdx + DRIVER_RESTART_PENDING], 0
+	jne .general
+	cmp qword [rax + THREAD_OWN], 0
+	jne .general
+	mov rsi, [rsp + FRAME_CALLER_VIEW]
+	cmp rsi, [gs:CPU_SLOTS_CURRENT]
+	je .left                        ; shown in every view: nothing to do
+	mov rdi, [gs:CPU_SELF]
+	add rdi, CPU_SLOTS
+	call view_switch                ; the caller's view, by the strategy
+.left:
 	mov rax, [rsp + FRAME_RESULT]
 	add rsp, GATE_FRAME_SIZE
 	jmp syscall_return
+
+.restore_cursor:                        ; the calling driver's stack cursor
+	mov esi, [rax + THREAD_ID]
+	mov rdi, [rsp + FRAME_CALLER_CURSOR]
+	mov [rcx + DRIVER_STACK_CURSOR + rsi * 8], rdi
+	jmp .unlinked
+
+.general:
+	mov rdi, rsp
+	call fastpath_leave_unlinked
+	jmp .left
 
 section .note.GNU-stack noalloc noexec nowrite progbits

@@ -11,7 +11,6 @@
 
 extern syscall_dispatch
 extern fastpath_call
-extern gate_return
 extern gate_return_refused
 extern ipc_syscall
 
@@ -83,14 +82,26 @@ below_gates:
 	jne ipc_entry
 ; The return gate (RDI = the driver's result) saves nothing: the driver is
 ; left for good, through the innermost frame's ctx, which holds all the
-; caller needs (gate.h says why a frame present means its driver called).
-; Only RAX is touched before that is known.
+; caller needs - a ctx_resume(&top->ctx) in line, for frames of either
+; path (gate.h says why a frame present means its driver called).  Only
+; RAX is touched before that is known.
 	mov rax, [gs:CPU_THREAD]
-	mov rsi, rdi                    ; the result
-	mov rdi, [rax + THREAD_GATE_TOP]
-	test rdi, rdi
-	jnz gate_return                 ; (top, result): never returns
-	SAVE_SYSCALL_FRAME              ; no gate: refused, registers kept
+	mov rax, [rax + THREAD_GATE_TOP]
+	test rax, rax
+	jz .refused
+	inc qword [gs:CPU_SYSCALLS]
+	mov [rax + FRAME_RESULT], rdi
+	mov byte [rax + FRAME_RETURNED], 1
+	mov rbx, [rax + CTX_RBX]
+	mov rbp, [rax + CTX_RBP]
+	mov r12, [rax + CTX_R12]
+	mov r13, [rax + CTX_R13]
+	mov r14, [rax + CTX_R14]
+	mov r15, [rax + CTX_R15]
+	mov rsp, [rax + CTX_RSP]
+	jmp [rax + CTX_RIP]             ; RAX != 0: ctx_save() returns non-zero
+.refused:                               ; no gate: registers kept
+	SAVE_SYSCALL_FRAME
 	call gate_return_refused
 	jmp syscall_return
 

@@ -1,5 +1,6 @@
 /* ipc.c - the synchronous endpoint (see ipc.h). */
 #include "ipc.h"
+#include "ipc_endpoint.h"
 #include "arch/x86.h"
 #include "errno.h"
 #include "bootinfo.h"
@@ -16,24 +17,7 @@
 #include "view.h"
 #include "slotgate/abi.h"
 
-static struct endpoint {
-	bool open;
-	struct thread *server;              /* waiting in reply_wait */
-	struct syscall_frame *server_frame; /* its registers, for the message */
-	struct thread *client;              /* being served */
-	struct ipc_frame *client_frame;     /* its registers, a short call from
-					       ring 3; NULL: another kind */
-	struct view *server_view;           /* its application's view */
-	/* Long IPC (ipc.h); the fields above keep their places, the short
-	 * path's code is not touched by these. */
-	struct thread *long_client;   /* == client while it made a long call */
-	struct uspace client_space;   /* its view, for the reply */
-	u64 recv, recv_cap;           /* its receive buffer */
-	u64 area, area_size;          /* the server's receive area ... */
-	bool area_ok;                 /* ... checked, in its view */
-	i64 client_err;               /* its reply failed: what the client
-					 gets when the server waits again */
-} ep;
+struct endpoint ipc_ep;
 
 extern void thread_switch(u64 *save_rsp, u64 new_rsp);
 extern void ipc_handoff(u64 *save_rsp, struct ipc_frame *to, i64 result);
@@ -95,9 +79,9 @@ static void ipc_switch(struct cpu *cpu, struct thread *to, struct ipc_frame *to_
  * that system call always enters with a struct ipc_frame (syscall.asm). */
 static struct ipc_frame *short_server_frame(void)
 {
-	if (ep.server_frame->nr != SYS_IPC_REPLY_WAIT)
+	if (ipc_ep.server_frame->nr != SYS_IPC_REPLY_WAIT)
 		return NULL; /* the long reply_wait: a plain system call frame */
-	return (struct ipc_frame *)((u8 *)ep.server_frame -
+	return (struct ipc_frame *)((u8 *)ipc_ep.server_frame -
 				    __builtin_offsetof(struct ipc_frame, sys));
 }
 
@@ -106,13 +90,13 @@ static struct ipc_frame *short_server_frame(void)
 static i64 call_server(const u64 args[6], struct ipc_frame *frame)
 {
 	struct cpu *cpu = this_cpu();
-	struct thread *server = ep.server;
-	if (!ep.open || !server || cpu->thread->own)
+	struct thread *server = ipc_ep.server;
+	if (!ipc_ep.open || !server || cpu->thread->own)
 		return -E_NOENT;
-	ep.server = NULL;
-	ep.client = cpu->thread;
-	ep.client_frame = frame;
-	u64 *m = ep.server_frame->a; /* six stores, no loop, no memcpy call */
+	ipc_ep.server = NULL;
+	ipc_ep.client = cpu->thread;
+	ipc_ep.client_frame = frame;
+	u64 *m = ipc_ep.server_frame->a; /* six stores, no loop, no memcpy call */
 	m[0] = args[0], m[1] = args[1], m[2] = args[2];
 	m[3] = args[3], m[4] = args[4], m[5] = args[5];
 	ipc_switch(cpu, server, short_server_frame(), 0, frame);
@@ -129,7 +113,7 @@ static inline __attribute__((always_inline)) void become_server(struct cpu *cpu,
 {
 	struct view *v = cpu->slots.current;
 	BUG_ON(!v);
-	ep.server_view = v;
+	ipc_ep.server_view = v;
 	memcpy(v->tables + KERNEL_FIRST_PML4, kernel_pml4 + KERNEL_FIRST_PML4,
 	       256 * sizeof(u64));
 	t->own = v;
@@ -156,7 +140,7 @@ static i64 server_closed(struct cpu *cpu, struct thread *t)
 {
 	t->own = NULL;
 	slot_cpu_reload(&cpu->slots);
-	view_switch(&cpu->slots, ep.server_view);
+	view_switch(&cpu->slots, ipc_ep.server_view);
 	return -E_DEAD;
 }
 
@@ -169,17 +153,17 @@ static inline __attribute__((always_inline)) i64
 reply_and_wait(struct cpu *cpu, struct thread *t, struct syscall_frame *f, i64 result,
 	       struct ipc_frame *ipc)
 {
-	ep.server_frame = f;
-	ep.server = t;
-	struct thread *client = ep.client;
+	ipc_ep.server_frame = f;
+	ipc_ep.server = t;
+	struct thread *client = ipc_ep.client;
 	if (client) {
-		ep.client = NULL;
+		ipc_ep.client = NULL;
 		client->ipc_value = result;
-		ipc_switch(cpu, client, ep.client_frame, result, ipc);
+		ipc_switch(cpu, client, ipc_ep.client_frame, result, ipc);
 	} else {
 		wait_for_call(t);
 	}
-	if (!ep.open)
+	if (!ipc_ep.open)
 		return server_closed(cpu, t);
 	return 0;
 }
@@ -189,7 +173,7 @@ i64 ipc_reply_wait(struct ipc_frame *f)
 	struct cpu *cpu = this_cpu();
 	struct thread *t = cpu->thread;
 
-	if (!ep.open || (ep.server && ep.server != t))
+	if (!ipc_ep.open || (ipc_ep.server && ipc_ep.server != t))
 		return -E_BUSY;
 	if (!t->own)
 		become_server(cpu, t);
@@ -204,7 +188,7 @@ i64 ipc_woken(struct ipc_frame *f)
 	/* A server waiting with no kernel context is woken by a call through
 	 * its registers (ipc_switch), never by the scheduler - but after the
 	 * close (ipc_close makes it ready). */
-	BUG_ON(ep.open);
+	BUG_ON(ipc_ep.open);
 	return server_closed(this_cpu(), t);
 }
 
@@ -224,42 +208,49 @@ i64 ipc_syscall(struct ipc_frame *f)
 	return -E_NOSYS;
 }
 
-void ipc_open(void) { ep = (struct endpoint){.open = true}; }
+void ipc_fast_load_server(struct thread *to)
+{
+	view_load_own(&this_cpu()->slots, to->own, &to->cr3);
+}
+
+void ipc_fast_load_client(void) { slot_cpu_reload(&this_cpu()->slots); }
+
+void ipc_open(void) { ipc_ep = (struct endpoint){.open = true}; }
 
 void ipc_close(void)
 {
-	ep.open = false;
-	if (ep.server) {
+	ipc_ep.open = false;
+	if (ipc_ep.server) {
 		/* The scheduler resumes it: with no view on this CPU's PML4 -
 		 * the one it saved may be a client's that has gone since (it
 		 * shows its own again as it leaves reply_wait). */
-		ep.server->view = NULL;
-		ep.server->state = THREAD_READY; /* its reply_wait returns -E_DEAD */
-		ep.server = NULL;
+		ipc_ep.server->view = NULL;
+		ipc_ep.server->state = THREAD_READY; /* its reply_wait returns -E_DEAD */
+		ipc_ep.server = NULL;
 	}
-	if (ep.client) {
+	if (ipc_ep.client) {
 		/* A server gone without replying: its client is not left
 		 * blocked for ever. */
-		ep.client->ipc_value = -E_DEAD;
-		ep.client->state = THREAD_READY;
-		ep.client = NULL;
+		ipc_ep.client->ipc_value = -E_DEAD;
+		ipc_ep.client->state = THREAD_READY;
+		ipc_ep.client = NULL;
 	}
 }
 
-bool ipc_server_waiting(void) { return ep.open && ep.server; }
+bool ipc_server_waiting(void) { return ipc_ep.open && ipc_ep.server; }
 
 /* The server's program has ended - killed by a fault, or exited outside
  * reply_wait: the client it was serving gets -E_DEAD instead of waiting
  * for ever, and the endpoint takes no more calls. */
 static void server_ended(void)
 {
-	ep.open = false;
-	ep.server = NULL;
-	if (ep.client) {
-		ep.client->ipc_value = -E_DEAD;
-		ep.client->state = THREAD_READY;
-		ep.client = NULL;
-		ep.long_client = NULL;
+	ipc_ep.open = false;
+	ipc_ep.server = NULL;
+	if (ipc_ep.client) {
+		ipc_ep.client->ipc_value = -E_DEAD;
+		ipc_ep.client->state = THREAD_READY;
+		ipc_ep.client = NULL;
+		ipc_ep.long_client = NULL;
 	}
 }
 
@@ -302,7 +293,7 @@ static int refused(const char *who, const char *what, int err)
 
 static struct uspace server_space(void)
 {
-	return (struct uspace){ep.server_view->tables, ep.server_view->slot, false};
+	return (struct uspace){ipc_ep.server_view->tables, ipc_ep.server_view->slot, false};
 }
 
 /* The client's items, checked in its own view before the server wakes:
@@ -320,7 +311,7 @@ static int check_items(const struct uspace *c, const u64 a[6], u64 *slen)
 		return refused("client", "send buffer", err);
 	if ((err = uspace_check(c, recv, cap, true, NULL)) != 0)
 		return refused("client", "receive buffer", err);
-	if (len > ep.area_size - IPC_STR_MAX)
+	if (len > ipc_ep.area_size - IPC_STR_MAX)
 		return refused("client", "message larger than the server's area",
 			       -E_RANGE);
 	return 0;
@@ -335,12 +326,12 @@ static int deliver(const struct uspace *c, const u64 a[6], u64 slen)
 	int err = 0;
 
 	if (str)
-		err = uspace_copy(&s, ep.area, c, str, slen + 1);
+		err = uspace_copy(&s, ipc_ep.area, c, str, slen + 1);
 	if (!err)
-		err = uspace_copy(&s, ep.area + IPC_STR_MAX, c, send, len);
+		err = uspace_copy(&s, ipc_ep.area + IPC_STR_MAX, c, send, len);
 	if (err) /* the area was checked: a page went away under it */
 		return refused("server", "receive area", err);
-	u64 *m = ep.server_frame->a;
+	u64 *m = ipc_ep.server_frame->a;
 	m[0] = a[0];
 	m[1] = str ? slen : (u64)-1;
 	m[2] = len;
@@ -352,28 +343,28 @@ static int deliver(const struct uspace *c, const u64 a[6], u64 slen)
 i64 ipc_call_long(const u64 a[6])
 {
 	struct cpu *cpu = this_cpu();
-	struct thread *self = cpu->thread, *server = ep.server;
+	struct thread *self = cpu->thread, *server = ipc_ep.server;
 	struct view *cv = cpu->slots.current;
 	u64 slen = 0;
 	int err;
 
-	if (!ep.open || !server || self->own)
+	if (!ipc_ep.open || !server || self->own)
 		return -E_NOENT;
 	if (!self->user || !cv)
 		return -E_PERM;
-	if (ep.server_frame->nr != SYS_IPC_REPLY_WAIT_LONG)
+	if (ipc_ep.server_frame->nr != SYS_IPC_REPLY_WAIT_LONG)
 		return refused("long call", "by a short server", -E_PROTO);
 	struct uspace c = {cv->tables, cv->slot, false};
 	if ((err = check_items(&c, a, &slen)) != 0 ||
 	    (err = deliver(&c, a, slen)) != 0)
 		return err;
-	ep.long_client = self;
-	ep.client_space = c;
-	ep.recv = a[4];
-	ep.recv_cap = a[5];
-	ep.server = NULL;
-	ep.client = self;
-	ep.client_frame = NULL; /* its reply comes by the long path */
+	ipc_ep.long_client = self;
+	ipc_ep.client_space = c;
+	ipc_ep.recv = a[4];
+	ipc_ep.recv_cap = a[5];
+	ipc_ep.server = NULL;
+	ipc_ep.client = self;
+	ipc_ep.client_frame = NULL; /* its reply comes by the long path */
 	ipc_switch(cpu, server, NULL, 0, NULL);
 	return cpu->thread->ipc_value;
 }
@@ -381,18 +372,18 @@ i64 ipc_call_long(const u64 a[6])
 /* The server's receive area, checked once per (address, size). */
 static int check_area(u64 area, u64 size)
 {
-	if (ep.area_ok && area == ep.area && size == ep.area_size)
+	if (ipc_ep.area_ok && area == ipc_ep.area && size == ipc_ep.area_size)
 		return 0;
-	ep.area_ok = false;
+	ipc_ep.area_ok = false;
 	if (size < IPC_STR_MAX || size > IPC_STR_MAX + IPC_BUF_MAX)
 		return -E_RANGE;
 	struct uspace s = server_space();
 	int err = uspace_check(&s, area, size, true, NULL);
 	if (err)
 		return err;
-	ep.area = area;
-	ep.area_size = size;
-	ep.area_ok = true;
+	ipc_ep.area = area;
+	ipc_ep.area_size = size;
+	ipc_ep.area_ok = true;
 	return 0;
 }
 
@@ -408,22 +399,22 @@ static int reply_items(u64 reply, u64 len, i64 *result)
 	struct uspace s = server_space();
 	int err = -E_RANGE, client_err = -E_RANGE;
 
-	if (ep.client_err) {
-		*result = ep.client_err;
-		ep.client_err = 0;
-		ep.long_client = NULL;
+	if (ipc_ep.client_err) {
+		*result = ipc_ep.client_err;
+		ipc_ep.client_err = 0;
+		ipc_ep.long_client = NULL;
 		return 0;
 	}
-	if (len <= ep.recv_cap) {
+	if (len <= ipc_ep.recv_cap) {
 		client_err = -E_FAULT;
 		if ((err = uspace_check(&s, reply, len, false, NULL)) == 0)
-			err = uspace_copy(&ep.client_space, ep.recv, &s, reply, len);
+			err = uspace_copy(&ipc_ep.client_space, ipc_ep.recv, &s, reply, len);
 	}
 	if (!err) {
-		ep.long_client = NULL;
+		ipc_ep.long_client = NULL;
 		return 0;
 	}
-	ep.client_err = client_err;
+	ipc_ep.client_err = client_err;
 	return refused("server", "reply", err);
 }
 
@@ -435,7 +426,7 @@ static i64 serve_long(struct cpu *cpu, struct thread *t, struct syscall_frame *f
 	for (;;) {
 		if (reply_and_wait(cpu, t, f, result, NULL))
 			return -E_DEAD;
-		if (ep.client == ep.long_client)
+		if (ipc_ep.client == ipc_ep.long_client)
 			return 0;
 		result = refused("short call", "by a long server", -E_PROTO);
 	}
@@ -448,13 +439,13 @@ i64 ipc_reply_wait_long(struct syscall_frame *f)
 	i64 result = (i64)f->a[0];
 	int err;
 
-	if (!ep.open || (ep.server && ep.server != t))
+	if (!ipc_ep.open || (ipc_ep.server && ipc_ep.server != t))
 		return -E_BUSY;
 	if (!t->own)
 		become_server(cpu, t);
 	if ((err = check_area(f->a[3], f->a[4])) != 0)
 		return refused("server", "receive area", err);
-	if (ep.client && ep.client == ep.long_client &&
+	if (ipc_ep.client && ipc_ep.client == ipc_ep.long_client &&
 	    (err = reply_items(f->a[1], f->a[2], &result)) != 0)
 		return err;
 	return serve_long(cpu, t, f, result);

@@ -78,6 +78,11 @@ struct ipc_frame {
  * and SYS_IPC_REPLY_WAIT (ipc_reply_wait); -E_NOSYS for the other
  * numbers it is given. */
 i64 ipc_syscall(struct ipc_frame *f);
+struct thread;
+/* The IPC fast path's CR3 loads (stubs/ipc_fastpath.asm): server @to's
+ * own PML4, as ipc_switch() loads it; this CPU's PML4 for a client. */
+void ipc_fast_load_server(struct thread *to);
+void ipc_fast_load_client(void);
 /* SYS_IPC_CALL from kernel code (tests: a kernel client). */
 i64 ipc_call(const u64 args[6]);
 /* SYS_IPC_REPLY_WAIT(result) with registers @f: reply the result to the

@@ -39,6 +39,8 @@ i64 gate_slow(struct gate_frame *room, enum fastpath_miss why)
 	return gate_call_user(number, sf->a, sf->rsp);
 }
 
-void fastpath_switch_into(struct driver *d) { gate_switch_into(this_cpu(), d); }
+void fastpath_enter_own_space(struct driver *d) { gate_enter_own_space(this_cpu(), d); }
+
+void fastpath_leave_own_space(void) { gate_leave_own_space(this_cpu()); }
 
 void fastpath_leave_unlinked(struct gate_frame *f) { gate_leave_unlinked(this_cpu(), f); }

@@ -63,9 +63,11 @@ enum fastpath_miss {
 /* From stubs/fastpath.asm: the gate call whose syscall frame lies right
  * above @room goes to the slow path, for @why; its result. */
 i64 gate_slow(struct gate_frame *room, enum fastpath_miss why);
-/* From stubs/fastpath.asm: show CR3-mode driver @d's memory on this CPU
- * (gate_switch_into; the stub calls view_switch() itself for a slot). */
-void fastpath_switch_into(struct driver *d);
+/* From stubs/fastpath.asm, for a CR3-mode driver @d (the stub calls
+ * view_switch() itself for a slot): gate_enter_own_space() into it, and
+ * gate_leave_own_space() back. */
+void fastpath_enter_own_space(struct driver *d);
+void fastpath_leave_own_space(void);
 /* From fastpath_exit, when the caller runs on its own address space or
  * the driver waits for a restart: the rest of gate_leave() after the
  * unlink. */

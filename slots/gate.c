@@ -50,12 +50,9 @@ void gate_unregister_all(struct driver *d)
 			gates[i] = (struct gate){0};
 }
 
-/*
- * gate_switch_into() (gate_core.h) for every case: the thread leaves an
+/* gate_switch_into() (gate_core.h) for every case: the thread leaves an
  * address space of its own if it runs on one, and a CR3-mode driver gets
- * its own.  The thread records that address space (t->own) so a switch
- * to another thread and back restores it (thread.c).
- */
+ * its own. */
 void gate_switch_into_general(struct cpu *cpu, struct driver *d)
 {
 	struct thread *t = cpu->thread;
@@ -75,11 +72,7 @@ void gate_switch_into_general(struct cpu *cpu, struct driver *d)
 		view_switch(&cpu->slots, &d->view);
 		return;
 	}
-	t->own = &d->view;
-	t->cr3 = view_own_cr3(&cpu->slots, t->own);
-	tlb_write_cr3(&cpu->slots.counters, t->cr3);
-	if (flush_uses_pcid())
-		t->cr3 |= CR3_NOFLUSH; /* flushed (if it had to be) by this load */
+	gate_enter_own_space(cpu, d);
 }
 
 void gate_switch_back_general(struct cpu *cpu, struct gate_frame *f)

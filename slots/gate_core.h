@@ -48,6 +48,27 @@ static inline struct driver *gate_running_in(struct cpu *cpu)
 	return NULL;
 }
 
+/* A thread on this CPU's PML4 enters CR3-mode driver @d (the baseline):
+ * @d's own PML4 into CR3, with its PCID where the build uses PCIDs,
+ * recorded as the thread's own address space (t->own) so a switch to
+ * another thread and back restores it (thread.c). */
+static inline void gate_enter_own_space(struct cpu *cpu, struct driver *d)
+{
+	struct thread *t = cpu->thread;
+	t->own = &d->view;
+	t->cr3 = view_own_cr3(&cpu->slots, t->own);
+	tlb_write_cr3(&cpu->slots.counters, t->cr3);
+	if (flush_uses_pcid())
+		t->cr3 |= CR3_NOFLUSH; /* flushed (if it had to be) by this load */
+}
+
+/* ... and leaves it for this CPU's PML4, which still shows its view. */
+static inline void gate_leave_own_space(struct cpu *cpu)
+{
+	slot_cpu_reload(&cpu->slots);
+	cpu->thread->own = NULL;
+}
+
 /* The general cases of the two below, out of line (gate.c): a thread on
  * an address space of its own, a driver in CR3 mode. */
 void gate_switch_into_general(struct cpu *cpu, struct driver *d);

@@ -10,6 +10,7 @@
 #include "gate.h"
 #include "gate_core.h"
 #include "ipc.h"
+#include "ipc_endpoint.h"
 #include "percpu.h"
 #include "slotgate/abi.h"
 #include "syscall.h"
@@ -35,12 +36,30 @@ void asm_offsets(void)
 	OFFSET(CPU_GATE_CALLS, struct cpu, counters.gate_calls);
 	OFFSET(CPU_TIMER_TICKS, struct cpu, counters.timer_ticks);
 	OFFSET(CPU_FASTPATH_CALLS, struct cpu, counters.fastpath_calls);
+	OFFSET(CPU_THREAD_SWITCHES, struct cpu, counters.thread_switches);
+	OFFSET(CPU_IPC_FASTPATH, struct cpu, counters.ipc_fastpath);
 
 	/* struct thread (kernel/thread.h) */
 	OFFSET(THREAD_ID, struct thread, id);
 	OFFSET(THREAD_GATE_TOP, struct thread, gate_top);
 	OFFSET(THREAD_GATE_DEPTH, struct thread, gate_depth);
 	OFFSET(THREAD_OWN, struct thread, own);
+	OFFSET(THREAD_STATE, struct thread, state);
+	OFFSET(THREAD_SAVED_RSP, struct thread, saved_rsp);
+	OFFSET(THREAD_KSTACK_TOP, struct thread, kstack_top);
+	OFFSET(THREAD_VIEW, struct thread, view);
+	OFFSET(THREAD_IPC_VALUE, struct thread, ipc_value);
+	DEFINE(THREAD_RUNNING, THREAD_RUNNING);
+	DEFINE(THREAD_BLOCKED, THREAD_BLOCKED);
+
+	/* the IPC endpoint (kernel/ipc_endpoint.h) and a short call's
+	 * registers (struct ipc_frame, kernel/ipc.h) */
+	OFFSET(EP_OPEN, struct endpoint, open);
+	OFFSET(EP_SERVER, struct endpoint, server);
+	OFFSET(EP_SERVER_FRAME, struct endpoint, server_frame);
+	OFFSET(EP_CLIENT, struct endpoint, client);
+	OFFSET(EP_CLIENT_FRAME, struct endpoint, client_frame);
+	OFFSET(IPC_FRAME_SYS, struct ipc_frame, sys);
 
 	/* struct gate (slots/gate_core.h): gates[] is indexed by shifting */
 	DEFINE(GATE_SHIFT, __builtin_ctz(sizeof(struct gate)));
@@ -81,12 +100,15 @@ void asm_offsets(void)
 
 	/* struct syscall_frame (kernel/syscall.h) */
 	DEFINE(SYSCALL_FRAME_SIZE, sizeof(struct syscall_frame));
+	OFFSET(SF_NR, struct syscall_frame, nr);
 	OFFSET(SF_A, struct syscall_frame, a);
 	OFFSET(SF_RSP, struct syscall_frame, rsp);
 
 	/* numbers */
 	DEFINE(SYS_COUNT, SYS_COUNT);
 	DEFINE(SYS_GATE_RETURN, SYS_GATE_RETURN);
+	DEFINE(SYS_IPC_CALL, SYS_IPC_CALL);
+	DEFINE(SYS_IPC_REPLY_WAIT, SYS_IPC_REPLY_WAIT);
 	DEFINE(GATE_SYSCALL_BASE, GATE_SYSCALL_BASE);
 	DEFINE(GATE_MAX, GATE_MAX);
 	DEFINE(GATE_MAX_DEPTH, GATE_MAX_DEPTH);

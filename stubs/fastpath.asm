@@ -27,7 +27,8 @@
 
 extern gates
 extern gate_slow
-extern fastpath_switch_into
+extern fastpath_enter_own_space
+extern fastpath_leave_own_space
 extern view_switch
 extern fastpath_leave_unlinked
 extern syscall_return
@@ -124,7 +125,8 @@ fastpath_call:
 	; --- the swap, by gate_switch_into()'s rules for a thread on this
 	; CPU's PML4: a driver shown in every view (trusted, allmapped: mode
 	; bit 0) needs none; a slot is swapped by view_switch() - the build's
-	; flush strategy; a CR3-mode driver's own PML4 is loaded in C.
+	; flush strategy; a CR3-mode driver's own PML4 is loaded
+	; (gate_enter_own_space, in C).
 	test dword [rbp + DRIVER_MODE], 1
 	jnz .enter
 	cmp dword [rbp + DRIVER_MODE], DRIVER_CR3
@@ -160,7 +162,7 @@ fastpath_call:
 
 .cr3_mode:
 	mov rdi, rbp
-	call fastpath_switch_into
+	call fastpath_enter_own_space   ; its own PML4 in CR3
 	jmp .switched
 
 ; A driver calls: park its stack cursor below what it uses now, so a
@@ -218,7 +220,8 @@ fastpath_call:
 ; unlink here, then in the common case - no restart waiting, the thread
 ; on this CPU's PML4 (caller_own is NULL in a fast frame) - the caller's
 ; view shown again by the strategy, unless it is shown already (a driver
-; shown in every view); else the rest in C.  Only caller-saved registers
+; shown in every view); a CR3-mode driver's own PML4 left; else the rest
+; in C.  Only caller-saved registers
 ; are used: the callee-saved ones are the caller's.
 global fastpath_exit
 fastpath_exit:
@@ -238,7 +241,7 @@ fastpath_exit:
 	cmp byte [rdx + DRIVER_RESTART_PENDING], 0
 	jne .general
 	cmp qword [rax + THREAD_OWN], 0
-	jne .general
+	jne .own_space
 	mov rsi, [rsp + FRAME_CALLER_VIEW]
 	cmp rsi, [gs:CPU_SLOTS_CURRENT]
 	je .left                        ; shown in every view: nothing to do
@@ -255,6 +258,14 @@ fastpath_exit:
 	mov rdi, [rsp + FRAME_CALLER_CURSOR]
 	mov [rcx + DRIVER_STACK_CURSOR + rsi * 8], rdi
 	jmp .unlinked
+
+; The thread runs on an address space of its own, which a fast frame's
+; caller never did (its caller_own is NULL): the CR3-mode driver's this
+; frame entered.  Back to this CPU's PML4, which still shows the caller's
+; view (gate_switch_back's general case, this one case of it).
+.own_space:
+	call fastpath_leave_own_space
+	jmp .left
 
 .general:
 	mov rdi, rsp

@@ -64,6 +64,7 @@ ipc_handoff_fast:
 
 ; A thread resumed as ipc_handoff_fast left it: RSP = its struct ipc_frame.
 extern ipc_woken
+global ipc_resume
 ipc_resume:
 	mov rdi, rsp
 	call ipc_woken

@@ -13,6 +13,8 @@ extern syscall_dispatch
 extern fastpath_call
 extern gate_return_refused
 extern ipc_syscall
+extern ipc_fast_call
+extern ipc_fast_reply_wait
 
 ; struct syscall_frame (kernel/syscall.h), built on the kernel stack.
 %macro SAVE_SYSCALL_FRAME 0
@@ -115,6 +117,13 @@ ipc_entry:
 	push r13
 	push r14
 	push r15
+	cmp rax, SYS_IPC_CALL
+	je ipc_fast_call                ; stubs/ipc_fastpath.asm
+	cmp rax, SYS_IPC_REPLY_WAIT
+	je ipc_fast_reply_wait
+; Every case of them, in C (kernel/ipc.c); the fast path's misses too.
+global ipc_slow
+ipc_slow:
 	mov rdi, rsp
 	call ipc_syscall
 ; RSP = a struct ipc_frame, RAX = the result: back to its thread's ring 3

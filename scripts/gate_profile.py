@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
 """gate_profile.py - where one gate call's instructions go, by function.
 
-    python3 scripts/gate_profile.py [--gate N] [--skip K] [--elf ELF] [ISO]
+    python3 scripts/gate_profile.py [--gate N | --syscall NR] [--skip K]
+                                    [--elf ELF] [ISO]
 
 Boots ISO (default build/reload/slotgate-quick.iso, whose bench programs
-make the calls) under TCG stopped for gdb (scripts/qemu.sh, GDB=1), lets
-the K-th call of gate N (default 16, null's add: the null round trip)
-reach gate_call_user(), then single-steps it in gdb until ring 3 runs
-the caller again, and prints how many instructions each function took
-(inlined functions count apart, as gdb names them; ring-3 driver code is
-one line) and the sequence.  The count starts at gate_call_user(), so it
-is the round trip minus the caller's SYSCALL stub and the syscall entry's
-first half.  Counts, not time: the same on every run.  Slow (gdb steps
+make the calls) under TCG stopped for gdb (scripts/qemu.sh, GDB=1), stops
+the K-th SYSCALL of gate N (default 16, null's add: the null round trip;
+144 is its trusted copy, 160 the CR3-mode one) - or of system call NR
+(253: ipc_call) - at its first kernel instruction, single-steps it in gdb
+until the caller runs again, and prints how many instructions each
+function took (inlined functions and assembly labels count apart, as gdb
+names them; ring-3 code is one line), their split into ring crossings,
+bookkeeping, the swap and the driver (category() below), and the
+sequence.  The count is the round trip but the caller's own SYSCALL
+instruction.  Counts, not time: the same on every run.  Slow (gdb steps
 every instruction): a few seconds per thousand.
 
 Run by python3 it starts QEMU and gdb; gdb runs this same file as its
@@ -23,6 +26,34 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+# Where each part of the path goes in the split (docs/results.md): the
+# ring crossings (SYSCALL/SYSRET with the caller's registers saved and
+# restored), the swap (the build's strategy and the CR3 loads, the
+# arguments reloaded after its C call), the driver's own ring-3 code, and
+# the bookkeeping (every other kernel instruction: checks, the frame,
+# counters, unlinking).
+CROSSING = {"syscall_entry", "syscall_return", "beyond_plain", "ipc_entry",
+            "ipc_return", "fastpath_call[enter]"}
+SWAP = {"view_switch", "view_switch_ports", "flush_switch", "view_hide",
+        "view_show", "tlb_write_pml4e", "tlb_write_cr3", "tlb_invlpg",
+        "tlb_invlpg_list", "tlb_invpcid", "pcid_of", "must_flush",
+        "view_own_cr3", "view_load_own", "slot_cpu_reload",
+        "gate_enter_own_space", "gate_leave_own_space",
+        "fastpath_enter_own_space", "fastpath_leave_own_space",
+        "fastpath_call[switched]", "ipc_fast_load_server",
+        "ipc_fast_load_client", "this_cpu"}
+
+
+def category(name):
+    if name.startswith("(ring 3"):
+        return "driver"
+    if name in CROSSING:
+        return "crossings"
+    if name in SWAP or name.startswith(("flush_", "hw_")):
+        return "swap"
+    return "bookkeeping"
 
 
 def in_gdb():
@@ -61,6 +92,11 @@ def in_gdb():
     print(f"{what}: {n} instructions from the SYSCALL entry back to the caller")
     for name, c in counts.most_common():
         print(f"{c:7d}  {name}")
+    split = collections.Counter()
+    for name, c in counts.items():
+        split[category(name)] += c
+    print("split: " + ", ".join(f"{k} {split[k]}" for k in
+                                ("crossings", "bookkeeping", "swap", "driver")))
     print("sequence: " + " ".join(f"{f}:{c}" for f, c in order))
     gdb.execute("kill")
 

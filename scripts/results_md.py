@@ -29,7 +29,8 @@ def work(r):
         return "-"
     parts = [f"{r.get(k, 0) / n:.0f} {label}" for k, label in
              (("cr3_writes", "CR3"), ("invlpgs", "INVLPG"), ("invpcids", "INVPCID"),
-              ("pml4e_writes", "PML4E")) if round(r.get(k, 0) / n)]
+              ("pml4e_writes", "PML4E"), ("fastpath", "fast path"))
+             if round(r.get(k, 0) / n)]
     return ", ".join(parts) or "-"
 
 

@@ -77,8 +77,8 @@ void gate_switch_back_general(struct cpu *cpu, struct gate_frame *f);
 /*
  * Make @d's memory reachable on this CPU, the way its mode says: swap its
  * slot in (the gate), nothing (trusted, allmapped: always shown), or load
- * its own PML4 into CR3 (the baseline, gate.c).  Inline for the common
- * case, a thread on this CPU's PML4, whose swap is then a tail call.
+ * its own PML4 into CR3 (the baseline).  Inline for the common case, a
+ * thread on this CPU's PML4, whose swap is then a tail call.
  */
 static inline void gate_switch_into(struct cpu *cpu, struct driver *d)
 {
@@ -87,15 +87,21 @@ static inline void gate_switch_into(struct cpu *cpu, struct driver *d)
 			return view_switch(&cpu->slots, &d->view);
 		if (driver_always_shown(d->mode))
 			return;
+		return gate_enter_own_space(cpu, d);
 	}
 	gate_switch_into_general(cpu, d);
 }
 
-/* The caller's memory again, as frame @f recorded it. */
+/* The caller's memory again, as frame @f recorded it: inline when the
+ * caller ran on this CPU's PML4, which still shows its view unless a slot
+ * was swapped in. */
 static inline void gate_switch_back(struct cpu *cpu, struct gate_frame *f)
 {
-	if (__builtin_expect(!cpu->thread->own && !f->caller_own, 1))
+	if (__builtin_expect(!f->caller_own, 1)) {
+		if (cpu->thread->own) /* a CR3-mode driver's own PML4 */
+			gate_leave_own_space(cpu);
 		return view_switch(&cpu->slots, f->caller_view);
+	}
 	gate_switch_back_general(cpu, f);
 }
 

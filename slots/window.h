@@ -43,8 +43,8 @@ struct slot_cpu;
  * Buffers up to this size are copied through the copy area instead of
  * having the caller's frames mapped.  From the buffer-size sweep under
  * icount (make bench, docs/results.md): a page-aligned buf_in round trip
- * costs, copied / mapped, 1853 / 2421 instructions at 3 KiB but
- * 2109 / 1404 at 4 KiB and 29891 / 10883 at 64 KiB: below a page a
+ * costs, copied / mapped, 1851 / 2419 instructions at 3 KiB but
+ * 2107 / 1402 at 4 KiB and 29889 / 10881 at 64 KiB: below a page a
  * mapping needs a bounce page anyway, from a whole page on mapping wins.
  * A buffer covering no whole page is copied up to twice this size.
  * window_copy_max is this, except while the benchmarks compare the two

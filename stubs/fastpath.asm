@@ -14,10 +14,10 @@
 ; the reason, nothing changed.  Then the frame is recorded exactly as the
 ; slow path's enter() records it (slots/gate.c), the slot is swapped by
 ; the same C strategy code (view_switch -> flush_*_switch), and SYSRET
-; enters the driver as
-; driver_enter does (stubs/gate.asm).  The driver leaves by the return
-; gate, a fault or the watchdog, which all resume the frame's ctx:
-; fastpath_exit, below, leaves it with gate_leave() as the slow path does.
+; enters the driver as driver_enter does (stubs/gate.asm).  The driver
+; leaves by the return gate, a fault or the watchdog, which all resume
+; the frame's ctx: fastpath_exit, below, leaves the frame as gate_leave()
+; does for the slow path, and returns to the caller.
 ;
 ; Registers while checking:  RBX = the gate (struct gate *), RBP = its
 ; driver, R12 = this thread, R13 = its innermost frame, R14 = the calling
@@ -221,8 +221,8 @@ fastpath_call:
 ; on this CPU's PML4 (caller_own is NULL in a fast frame) - the caller's
 ; view shown again by the strategy, unless it is shown already (a driver
 ; shown in every view); a CR3-mode driver's own PML4 left; else the rest
-; in C.  Only caller-saved registers
-; are used: the callee-saved ones are the caller's.
+; in C.  Only caller-saved registers are used: the callee-saved ones are
+; the caller's.
 global fastpath_exit
 fastpath_exit:
 	mov rax, [gs:CPU_THREAD]

@@ -11,6 +11,15 @@
  * reply_wait(result) hands the result back and switches directly to the
  * client.  One endpoint, for the benchmark and its tests.
  *
+ * The fast path (stubs/ipc_fastpath.asm, and ipc_switch() in C): the
+ * short calls enter with every register saved (struct ipc_frame below),
+ * so a call to a server waiting in the short reply_wait, and that
+ * server's reply to a client waiting in a short call, go from one
+ * thread's registers straight to the other's; the thread that blocks
+ * keeps no kernel context, and whoever resumes it - its partner, or the
+ * scheduler after the close - returns it to ring 3 from its registers.
+ * Kernel clients, long IPC and every other case switch kernel contexts.
+ *
  * Long IPC carries buffers as L4 X.2 string items: the kernel copies them
  * once, directly from one address space into the other, page by page
  * through the direct map (uspace.h) - no bounce buffer, no mapping.  A

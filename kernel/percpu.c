@@ -8,10 +8,7 @@
 #include "memlayout.h"
 #include <stddef.h>
 
-_Static_assert(offsetof(struct cpu, self) == CPU_OFF_SELF, "percpu.inc");
-_Static_assert(offsetof(struct cpu, user_rsp) == CPU_OFF_USER_RSP, "percpu.inc");
-_Static_assert(offsetof(struct cpu, kstack_top) == CPU_OFF_KSTACK_TOP, "percpu.inc");
-_Static_assert(offsetof(struct cpu, thread) == CPU_OFF_THREAD, "percpu.inc");
+_Static_assert(offsetof(struct cpu, self) == 0, "this_cpu() reads %gs:0");
 
 #define KSTACK_SIZE 16384
 

@@ -7,8 +7,8 @@
  * every entry from ring 3 (trap stub, SYSCALL) starts with SWAPGS (SDM 2B
  * SWAPGS).  One CPU today; nothing here is global so SMP only adds structs.
  *
- * The first fields are read by the asm stubs: their offsets are fixed in
- * stubs/percpu.inc and checked against this struct at compile time.
+ * The asm stubs read it through offsets generated from this struct at
+ * build time (stubs/asm-offsets.c); `self` stays first, for this_cpu().
  */
 #ifndef SLOTGATE_PERCPU_H
 #define SLOTGATE_PERCPU_H
@@ -53,10 +53,6 @@ struct cpu {
 	struct cpu_counters counters;
 };
 
-#define CPU_OFF_SELF 0
-#define CPU_OFF_USER_RSP 8
-#define CPU_OFF_KSTACK_TOP 16
-#define CPU_OFF_THREAD 48
 
 static inline struct cpu *this_cpu(void)
 {

@@ -13,9 +13,6 @@ extern void thread_start(void);
 
 static struct thread threads[THREAD_MAX];
 
-/* The SYSCALL stub reads the innermost gate frame (stubs/percpu.inc). */
-_Static_assert(__builtin_offsetof(struct thread, gate_top) == 40, "percpu.inc");
-
 void thread_init_boot(u64 kstack_top)
 {
 	struct cpu *cpu = this_cpu();

@@ -6,16 +6,22 @@
 ; thread_switch() call returns.  A new thread's stack is laid out as if it
 ; had called thread_switch() from thread_start (kernel/thread.c).
 
-section .text
-
-global thread_switch
-thread_switch:
+; A saved thread context: the callee-saved registers, then (below them,
+; where RSP ends) nothing else - the return address is the caller's.
+%macro SAVE_CONTEXT 0
 	push rbp
 	push rbx
 	push r12
 	push r13
 	push r14
 	push r15
+%endmacro
+
+section .text
+
+global thread_switch
+thread_switch:
+	SAVE_CONTEXT
 	mov [rdi], rsp
 	mov rsp, rsi
 	pop r15
@@ -34,12 +40,7 @@ thread_switch:
 extern ipc_return
 global ipc_handoff
 ipc_handoff:
-	push rbp
-	push rbx
-	push r12
-	push r13
-	push r14
-	push r15
+	SAVE_CONTEXT
 	mov [rdi], rsp
 	mov rsp, rsi
 	mov rax, rdx

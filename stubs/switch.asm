@@ -6,8 +6,8 @@
 ; thread_switch() call returns.  A new thread's stack is laid out as if it
 ; had called thread_switch() from thread_start (kernel/thread.c).
 
-; A saved thread context: the callee-saved registers, then (below them,
-; where RSP ends) nothing else - the return address is the caller's.
+; A thread's saved context, as thread_switch pops it: the callee-saved
+; registers, right below the return address of the call that saved them.
 %macro SAVE_CONTEXT 0
 	push rbp
 	push rbx

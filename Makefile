@@ -163,12 +163,13 @@ all: $(ISOS)
 # --- host tests: pure kernel modules built for the host under ASan/UBSan -------
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -DHOST_TEST \
 	-fsanitize=address,undefined -fno-sanitize-recover=all \
-	-fno-omit-frame-pointer -Ikernel -Islots -Ibench -Itests/host \
+	-fno-omit-frame-pointer -Ikernel -Islots -Ibench -Ibench/tlbsim -Itests/host \
 	-Idrivers/include -Idrivers/ramfs -MMD -MP \
 	-DAPP_ELF_PATH='"$(B)/apps/hello.elf"' \
 	-DDRIVER_ELF_PATH='"$(B)/drivers/null.elf"'
 HOST_PURE := kernel/mb2.c kernel/elf.c kernel/pmm_core.c kernel/vm.c \
 	kernel/errno.c bench/stats.c slots/view.c $(wildcard slots/flush_*.c) \
+	bench/tlbsim/tlb_rules.c \
 	drivers/ramfs/ramfs_core.c
 HOST_SRC := $(wildcard tests/host/*.c) $(filter $(wildcard $(HOST_PURE)),$(HOST_PURE))
 HOST_OBJ := $(HOST_SRC:%.c=$(B)/host/%.o)

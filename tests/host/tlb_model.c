@@ -25,7 +25,8 @@
  * index >= 256) is global and never changes: it is not modelled, nor are
  * large pages (views never map them).
  *
- * Invalidation, exactly what §4.10.4.1 guarantees and no more:
+ * Invalidation, exactly what §4.10.4.1 guarantees and no more - the rules
+ * live in bench/tlbsim/tlb_rules.c, shared with the TLB simulator:
  *   MOV to CR3, PCIDE = 0: all non-global TLB entries, all PS entries
  *     (bit 63 set is a #GP: reserved);
  *   MOV to CR3, PCIDE = 1: bit 63 clear - non-global TLB entries and PS
@@ -45,6 +46,7 @@
  * same frame or table, present, with no more rights.
  */
 #include "tlb_model.h"
+#include "tlb_rules.h"
 #include "arena.h"
 #include "flush.h"
 #include "memlayout.h"
@@ -64,7 +66,6 @@ unsigned flush_host_bugs;
 #define PS_CAP 1024
 #define VISIT_CAP 512
 #define VA_MASK 0x0000ffffffffffffull
-#define CR3_RESERVED 0x7ff0000000000000ull /* bits 62:52 */
 
 enum { R_W = 1, R_U = 2, R_X = 4, R_G = 8, R_ALL = R_W | R_U | R_X };
 
@@ -252,16 +253,13 @@ static void speculate(void)
 		walk_table(m.visits[i]);
 }
 
-/* Drop TLB entries of @tag (~0: any) that are non-global and of @pcid
- * (-1: any), and global ones too if @globals. */
-static void drop_tlb(int pcid, u64 tag, bool globals)
+/* Remove from both caches what @f names (the rules: tlb_rules.h). */
+static void apply(const struct tlb_flush *f)
 {
 	for (u32 i = 0; i < m.ntlb; i++) {
 		struct entry *e = &m.tlb[i];
-		bool global = e->rights & R_G;
-		if (!e->live || (tag != ~0ull && e->tag != tag))
-			continue;
-		if (global ? globals : pcid < 0 || e->pcid == pcid) {
+		if (e->live && tlb_flush_drops_page(f, e->pcid, e->rights & R_G,
+						    va_of(1, e->tag), 12)) {
 			e->live = false;
 			m.live_tlb--;
 			m.st.tlb_drops++;
@@ -269,13 +267,9 @@ static void drop_tlb(int pcid, u64 tag, bool globals)
 	}
 	if (m.ntlb - m.live_tlb > m.live_tlb + 256)
 		rehash();
-}
-
-static void drop_ps(int pcid)
-{
 	for (u32 i = 0; i < m.nps; i++) {
 		struct entry *e = &m.ps[i];
-		if (e->live && (pcid < 0 || e->pcid == pcid)) {
+		if (e->live && tlb_flush_drops_ps(f, e->pcid)) {
 			e->live = false;
 			m.live_ps--;
 			m.st.ps_drops++;
@@ -309,26 +303,17 @@ void tlb_model_write_cr3(u64 value)
 {
 	speculate();
 	m.st.cr3_writes++;
-	if (value & CR3_RESERVED)
-		fault("#GP: MOV to CR3 %#llx sets reserved bits 62:52",
-		      (unsigned long long)value);
-	if (!m.pcide) {
-		if (value & CR3_NOFLUSH)
-			fault("#GP: MOV to CR3 %#llx sets bit 63 with CR4.PCIDE = 0",
-			      (unsigned long long)value);
-		drop_tlb(-1, ~0ull, false);
-		drop_ps(-1);
-		m.pcid = 0;
+	u16 pcid = m.pcid;
+	struct tlb_flush f = tlb_rule_cr3(value, m.pcide, &pcid);
+	if (f.fault) {
+		fault("#GP: %s (%#llx)", f.fault, (unsigned long long)value);
 	} else {
-		m.pcid = (u16)(value & 0xfff);
-		if (value & CR3_NOFLUSH) {
+		if (m.pcide && (value & CR3_NOFLUSH))
 			m.st.cr3_noflush++;
-		} else {
-			drop_tlb(m.pcid, ~0ull, false);
-			drop_ps(m.pcid);
-		}
+		apply(&f);
+		m.pcid = pcid;
+		m.cr3 = value & PTE_ADDR;
 	}
-	m.cr3 = value & PTE_ADDR;
 	speculate();
 }
 
@@ -336,8 +321,8 @@ void tlb_model_invlpg(u64 va)
 {
 	speculate();
 	m.st.invlpgs++;
-	drop_tlb(m.pcid, (va & VA_MASK) >> 12, true);
-	drop_ps(m.pcid);
+	struct tlb_flush f = tlb_rule_invlpg(va, m.pcid);
+	apply(&f);
 	speculate();
 }
 
@@ -345,22 +330,13 @@ void tlb_model_invpcid(u64 type, u64 pcid, u64 va)
 {
 	speculate();
 	m.st.invpcids++;
-	if (type > INVPCID_ALL || pcid > 0xfff ||
-	    (type == INVPCID_ADDRESS && !is_canonical(va)) ||
-	    (type <= INVPCID_CONTEXT && !m.pcide && pcid != 0)) {
+	struct tlb_flush f = tlb_rule_invpcid(type, pcid, va, m.pcide);
+	if (f.fault)
 		fault("#GP: INVPCID type %llu, PCID %#llx, address %#llx%s",
 		      (unsigned long long)type, (unsigned long long)pcid,
 		      (unsigned long long)va, m.pcide ? "" : " (CR4.PCIDE = 0)");
-	} else if (type == INVPCID_ADDRESS) {
-		drop_tlb((int)pcid, (va & VA_MASK) >> 12, false);
-		drop_ps((int)pcid);
-	} else if (type == INVPCID_CONTEXT) {
-		drop_tlb((int)pcid, ~0ull, false);
-		drop_ps((int)pcid);
-	} else {
-		drop_tlb(-1, ~0ull, type == INVPCID_ALL_GLOBAL);
-		drop_ps(-1);
-	}
+	else
+		apply(&f);
 	speculate();
 }
 

@@ -195,6 +195,15 @@ fuzz: $(APPS) $(DRIVERS)
 	$(B)/fuzz/fuzz_elf -max_total_time=$(FUZZ_SECONDS) $(B)/fuzz/corpus_elf
 	$(B)/fuzz/fuzz_mb2 -max_total_time=$(FUZZ_SECONDS)
 
+# The TLB simulator (bench/tlbsim/, docs/tlb-simulation.md), a host tool.
+TLBSIM := $(B)/tlbsim
+TLBSIM_SRC := $(wildcard bench/tlbsim/*.c)
+$(TLBSIM): $(TLBSIM_SRC) $(wildcard bench/tlbsim/*.h)
+	@mkdir -p $(dir $@)
+	@echo "  HOSTCC  $@"
+	@$(CC) -std=c11 -O2 -g -Wall -Wextra -Werror -o $@ $(TLBSIM_SRC)
+tlbsim: $(TLBSIM)
+
 host-test: $(HTEST)
 	$(PYTHON) tests/ktap_runner.py "host=$(HTEST)"
 
@@ -267,7 +276,7 @@ debug: $(ISO)
 clean:
 	rm -rf $(B)
 
-.PHONY: all all-isos slow-isos test check bench run debug clean host-test fuzz
+.PHONY: all all-isos slow-isos tlbsim test check bench run debug clean host-test fuzz
 .DELETE_ON_ERROR:
 .SECONDARY:
 

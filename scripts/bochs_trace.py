@@ -21,13 +21,14 @@ trace is never stored):
                                  Bochs prints as RW, is one W)
   T <lin-page-hex> <4k|2m|1g> <G 0|1>
                                  the translation of a page (lin-page is the
-                                 page's base, aligned to its size): emitted
-                                 before the first event that uses it when
-                                 Bochs walked the tables for it during the
-                                 trace, else after "M end" from the
-                                 debugger's `page` command in the address
-                                 space current at the end ("? ?" when it is
-                                 not mapped there)
+                                 page's base, aligned to its size), before
+                                 the first event that uses it: trip 1 is
+                                 single-stepped and each new page looked up
+                                 with the debugger's `page` in the address
+                                 space it was used in; later, Bochs's own
+                                 page walks (if a page differs or is new);
+                                 anything left after "M end", from `page`
+                                 at the end ("? ?" when not mapped there)
 
 Markers: trip N begins at the body's first instruction (its entry, found
 with nm in the bench program's ELF) and ends at the instruction the timed

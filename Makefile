@@ -243,7 +243,7 @@ test: $(HTEST) all-isos
 # What CI runs: the test matrix under tcg, the exact icount runs, the two
 # TCG strategies under Bochs as well, and reload and pcid with the gate
 # fast path built out (every gate by the slow path).
-check: $(HTEST) all-isos slow-isos
+check: $(HTEST) all-isos slow-isos $(TLBSIM)
 	$(RUNNER) "host=$(HTEST)" \
 		$(call suite,reload,tcg) $(call suite,invlpg,tcg) \
 		$(call suite,reload-slow,tcg) $(call suite,pcid-slow,bochs) \
@@ -254,6 +254,7 @@ check: $(HTEST) all-isos slow-isos
 		"budget-invlpg=$(PYTHON) tests/check_budget.py invlpg $(B)/invlpg/slotgate.iso" \
 		"refusal=$(PYTHON) tests/check_refusal.py $(B)/pcid/slotgate.iso $(B)/invpcid/slotgate.iso" \
 		"repeat=$(PYTHON) tests/check_repeat.py $(B)/reload/slotgate-quick.iso" \
+		"tlbsim=$(PYTHON) tests/check_tlbsim.py $(TLBSIM)" \
 		"bochsrc=$(PYTHON) tests/check_bochsrc.py $(B)/reload/slotgate-test.iso"
 
 BENCH_ISO := $(if $(QUICK),slotgate-quick.iso,slotgate.iso)

@@ -1,14 +1,14 @@
 /*
  * main.c - tlbsim, the TLB simulator's command (docs/tlb-simulation.md).
  *
- *   tlbsim [--preset NAME] [--trip PREFIX] [--skip N] [--set ARRAY=E/W]
+ *   tlbsim [--preset NAME] [--skip N] [--set ARRAY=E/W]
  *          [--ps PDE/PDPTE/PML4E] [TRACE]
  *
  * Reads an event stream (scripts/bochs_trace.py writes it; TRACE or
  * standard input), one event a line:
- *   M text                  a marker; those starting with PREFIX (default
- *                           "trip") start a round trip, "end" ends the
- *                           last
+ *   M text                  a marker: "trip N begin" and "trip N end"
+ *                           enclose round trip N; others are ignored
+ *   C cr3                   CR3 as the trace starts (nothing cached yet)
  *   E cr4                   CR4: PCIDE (bit 17)
  *   X cr3                   MOV to CR3
  *   G va                    INVLPG
@@ -18,14 +18,16 @@
  *   R lin phy len, W ...    a data read or write
  * (numbers in hex but len and type), simulates them on the preset, and
  * prints one JSON line: per round trip, over the trips after the first
- * N (--skip), the translations, level-1 misses and walks of fetches and
+ * N (--skip, default 1: the simulated TLB starts empty, so the first trip
+ * warms it), the translations, level-1 misses and walks of fetches and
  * data, the walks' memory references, whose pages the walks were for, and
- * the CR3 writes, INVLPGs and INVPCIDs.
+ * the CR3 writes, INVLPGs and INVPCIDs.  Everything between the trips
+ * (the harness) is simulated too, and not counted.
  *
  * Whose: the kernel's (upper half), or the caller's or the callee's.  The
- * caller is what runs under the CR3 of the first round trip's start in
- * the application slot (slot 0); the callee is a driver's slot (1..255)
- * or anything under another CR3 (an IPC server, a CR3-mode driver).
+ * caller is what runs under the CR3 the trace starts with in the
+ * application slot (slot 0); the callee is a driver's slot (1..255) or
+ * anything under another CR3 (an IPC server, a CR3-mode driver).
  * A page with no T event is taken as Slotgate maps it
  * (docs/memory-map.md): upper half global, the direct map (PML4 entry
  * 256) in 2 MiB pages, everything else 4 KiB.
@@ -52,14 +54,22 @@ struct page_info {
 
 static struct page_info pages[PAGES_MAX];
 
+struct totals {
+	uint64_t accesses[3], l1_misses[3], l2_misses[3], walk_refs;
+	uint64_t cr3_writes, invlpgs, invpcids;
+	uint64_t instructions, walks_by[OWNERS];
+};
+
 struct run {
 	struct tlbsim *sim;
-	const char *trip;
 	unsigned skip;
-	unsigned trips;      /* trip markers seen */
-	bool counting;       /* past the skipped trips */
-	uint64_t home_cr3;   /* the caller's CR3 */
-	uint64_t instructions, walks_by[OWNERS];
+	unsigned trips;         /* trips begun */
+	unsigned counted;       /* trips ended and counted */
+	bool inside;            /* in a counted trip */
+	bool pcide;
+	uint64_t home_cr3;      /* the caller's CR3 */
+	struct tlbsim_stats at_begin;
+	struct totals t;
 };
 
 static uint32_t page_hash(uint64_t base) { return (uint32_t)((base >> 12) * 2654435761u) % PAGES_MAX; }
@@ -107,25 +117,33 @@ static enum owner owner_of(const struct run *r, uint64_t va)
 
 static void translate(struct run *r, enum tlbsim_side side, uint64_t va)
 {
-	if (!tlbsim_access(r->sim, side, va, page_of(va), NULL) && r->counting)
-		r->walks_by[owner_of(r, va)]++;
+	if (!tlbsim_access(r->sim, side, va, page_of(va), NULL) && r->inside)
+		r->t.walks_by[owner_of(r, va)]++;
 }
 
+/* "trip N begin" / "trip N end": count what happens in between. */
 static void marker(struct run *r, const char *text)
 {
-	if (strncmp(text, "end", 3) == 0) {
-		r->counting = false; /* the traced region is over */
+	unsigned n;
+	char what[8];
+	if (sscanf(text, "trip %u %7s", &n, what) != 2)
 		return;
-	}
-	if (strncmp(text, r->trip, strlen(r->trip)) != 0)
-		return;
-	if (r->trips == 0)
-		r->home_cr3 = tlbsim_cr3(r->sim);
-	if (r->trips++ == r->skip) {
-		r->counting = true;
-		tlbsim_stats_clear(r->sim);
-		r->instructions = 0;
-		memset(r->walks_by, 0, sizeof(r->walks_by));
+	if (strcmp(what, "begin") == 0) {
+		r->inside = r->trips++ >= r->skip;
+		r->at_begin = *tlbsim_stats(r->sim);
+	} else if (strcmp(what, "end") == 0 && r->inside) {
+		const struct tlbsim_stats *now = tlbsim_stats(r->sim), *b = &r->at_begin;
+		for (int i = 0; i < 3; i++) {
+			r->t.accesses[i] += now->accesses[i] - b->accesses[i];
+			r->t.l1_misses[i] += now->l1_misses[i] - b->l1_misses[i];
+			r->t.l2_misses[i] += now->l2_misses[i] - b->l2_misses[i];
+		}
+		r->t.walk_refs += now->walk_refs - b->walk_refs;
+		r->t.cr3_writes += now->cr3_writes - b->cr3_writes;
+		r->t.invlpgs += now->invlpgs - b->invlpgs;
+		r->t.invpcids += now->invpcids - b->invpcids;
+		r->counted++;
+		r->inside = false;
 	}
 }
 
@@ -139,10 +157,17 @@ static bool event(struct run *r, char *line)
 		line[strcspn(line, "\n")] = '\0';
 		marker(r, line[1] ? line + 2 : line + 1);
 		return true;
+	case 'C':
+		if (sscanf(line + 1, "%" SCNx64, &a) != 1)
+			return false;
+		tlbsim_reset(r->sim, a, r->pcide);
+		r->home_cr3 = a;
+		return true;
 	case 'E':
 		if (sscanf(line + 1, "%" SCNx64, &a) != 1)
 			return false;
-		tlbsim_set_pcide(r->sim, a & (1u << 17));
+		r->pcide = a & (1u << 17);
+		tlbsim_set_pcide(r->sim, r->pcide);
 		return true;
 	case 'X':
 		if (sscanf(line + 1, "%" SCNx64, &a) != 1)
@@ -169,8 +194,8 @@ static bool event(struct run *r, char *line)
 	case 'I':
 		if (sscanf(line + 1, "%" SCNx64, &a) != 1)
 			return false;
-		if (r->counting)
-			r->instructions++;
+		if (r->inside)
+			r->t.instructions++;
 		translate(r, TLBSIM_FETCH, a);
 		return true;
 	case 'R':
@@ -188,28 +213,28 @@ static bool event(struct run *r, char *line)
 
 static void report(const struct run *r, const struct tlbsim_geometry *g)
 {
-	const struct tlbsim_stats *st = tlbsim_stats(r->sim);
-	unsigned trips = r->trips > r->skip ? r->trips - r->skip : 0;
-	double n = trips ? trips : 1;
+	const struct totals *t = &r->t;
+	double n = r->counted ? r->counted : 1;
 	printf("{\"preset\":\"%s\",\"trips\":%u,\"instructions\":%.1f,"
 	       "\"fetch_translations\":%.1f,\"fetch_l1_misses\":%.2f,\"fetch_walks\":%.2f,"
 	       "\"data_translations\":%.1f,\"data_l1_misses\":%.2f,\"data_walks\":%.2f,"
-	       "\"walk_refs\":%.2f,",
-	       g->name, trips, r->instructions / n, st->accesses[TLBSIM_FETCH] / n,
-	       st->l1_misses[TLBSIM_FETCH] / n, st->l2_misses[TLBSIM_FETCH] / n,
-	       st->accesses[TLBSIM_DATA] / n, st->l1_misses[TLBSIM_DATA] / n,
-	       st->l2_misses[TLBSIM_DATA] / n, st->walk_refs / n);
+	       "\"walks\":%.2f,\"walk_refs\":%.2f,",
+	       g->name, r->counted, t->instructions / n, t->accesses[TLBSIM_FETCH] / n,
+	       t->l1_misses[TLBSIM_FETCH] / n, t->l2_misses[TLBSIM_FETCH] / n,
+	       t->accesses[TLBSIM_DATA] / n, t->l1_misses[TLBSIM_DATA] / n,
+	       t->l2_misses[TLBSIM_DATA] / n,
+	       (t->l2_misses[TLBSIM_FETCH] + t->l2_misses[TLBSIM_DATA]) / n, t->walk_refs / n);
 	for (int o = 0; o < OWNERS; o++)
-		printf("\"walks_%s\":%.2f,", owner_names[o], r->walks_by[o] / n);
+		printf("\"walks_%s\":%.2f,", owner_names[o], t->walks_by[o] / n);
 	printf("\"cr3_writes\":%.2f,\"invlpgs\":%.2f,\"invpcids\":%.2f,\"faults\":%" PRIu64
 	       ",\"source\":\"%s\",\"ps_source\":\"%s\"}\n",
-	       st->cr3_writes / n, st->invlpgs / n, st->invpcids / n, st->faults,
-	       g->source, g->ps_source ? g->ps_source : "");
+	       t->cr3_writes / n, t->invlpgs / n, t->invpcids / n,
+	       tlbsim_stats(r->sim)->faults, g->source, g->ps_source ? g->ps_source : "");
 }
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: tlbsim [--preset NAME] [--trip PREFIX] [--skip N] "
+	fprintf(stderr, "usage: tlbsim [--preset NAME] [--skip N] "
 			"[--set ARRAY=ENTRIES/WAYS] [--ps PDE/PDPTE/PML4E] [TRACE]\n"
 			"presets:");
 	for (unsigned i = 0; tlbsim_preset_at(i); i++)
@@ -239,7 +264,7 @@ static bool set_array(struct tlbsim_geometry *g, const char *spec)
 int main(int argc, char **argv)
 {
 	struct tlbsim_geometry g = *tlbsim_preset("skylake");
-	struct run r = {.trip = "trip"};
+	struct run r = {.skip = 1};
 	FILE *in = stdin;
 
 	for (int i = 1; i < argc; i++) {
@@ -250,8 +275,6 @@ int main(int argc, char **argv)
 				return usage();
 			g = *p;
 			i++;
-		} else if (strcmp(arg, "--trip") == 0 && val) {
-			r.trip = val, i++;
 		} else if (strcmp(arg, "--skip") == 0 && val) {
 			r.skip = (unsigned)strtoul(val, NULL, 10), i++;
 		} else if (strcmp(arg, "--set") == 0 && val) {

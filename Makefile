@@ -268,6 +268,12 @@ bench: all-isos
 		bochs=$(B)/pcid/$(BENCH_ISO) bochs=$(B)/invpcid/$(BENCH_ISO)
 	$(PYTHON) scripts/plot.py $(B)/bench
 
+# The refill side, simulated (issue 12, docs/tlb-simulation.md): every
+# mechanism's null round trip and the slot strategies' working-set sweep
+# traced under Bochs and run through the TLB simulator on each preset.
+tlb-bench: all-isos $(TLBSIM)
+	$(PYTHON) scripts/tlb_sweep.py
+
 run: $(ISO)
 	ACCEL=$(ACCEL) $(QEMU) --interactive $(ISO)
 
@@ -277,7 +283,7 @@ debug: $(ISO)
 clean:
 	rm -rf $(B)
 
-.PHONY: all all-isos slow-isos tlbsim test check bench run debug clean host-test fuzz
+.PHONY: all all-isos slow-isos tlbsim tlb-bench test check bench run debug clean host-test fuzz
 .DELETE_ON_ERROR:
 .SECONDARY:
 

@@ -151,12 +151,12 @@ void tlbsim_invpcid(struct tlbsim *s, uint64_t type, uint64_t pcid, uint64_t va)
 }
 
 /* CR4.PCIDE changing flushes nothing by itself here: the kernel sets it
- * once, at boot, before the traced region. */
+ * once, at boot, before the traced region.  The current PCID is CR3's
+ * bits 11:0 from then on (0 while PCIDE = 0). */
 void tlbsim_set_pcide(struct tlbsim *s, bool pcide)
 {
 	s->pcide = pcide;
-	if (!pcide)
-		s->pcid = 0;
+	s->pcid = pcide ? (uint16_t)(s->cr3 & 0xfff) : 0;
 }
 
 /* --- lookups and fills --------------------------------------------------- */

@@ -154,6 +154,20 @@ HTEST(tlbsim_walks_start_at_the_ps_caches)
 	tlbsim_free(s);
 }
 
+HTEST(tlbsim_pcide_set_after_cr3_takes_its_pcid)
+{
+	/* The trace gives CR3 first, then CR4: PCIDE on makes CR3's bits
+	 * 11:0 the current PCID, so a later switch back to it hits. */
+	struct tlbsim *s = tlbsim_new(tlbsim_preset("skylake"), PML4 | 0xa, false);
+	tlbsim_set_pcide(s, true);
+	CHECK_EQ(tlbsim_pcid(s), 0xa);
+	CHECK_EQ(touch(s, SLOT1, 4, user4k), 4);
+	tlbsim_write_cr3(s, PML4 | 5 | NOFLUSH);
+	tlbsim_write_cr3(s, PML4 | 0xa | NOFLUSH);
+	CHECK_EQ(touch(s, SLOT1, 4, user4k), 0);
+	tlbsim_free(s);
+}
+
 HTEST(tlbsim_faulting_events_change_nothing)
 {
 	struct tlbsim *s = tlbsim_new(tlbsim_preset("zen2"), PML4, false);

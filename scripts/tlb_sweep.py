@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""tlb_sweep.py - the refill side: TLB misses per round trip, simulated.
+
+    python3 scripts/tlb_sweep.py [--trips K] [--ws W,W,...] [--out DIR]
+
+For each mechanism's null round trip, and the working-set sweep of each
+slot strategy, traces the bench row under Bochs (scripts/bochs_trace.py),
+feeds the trace to the TLB simulator (build/tlbsim, make tlbsim) on every
+preset, and writes DIR/tlbsim.json (one row per mechanism, bench, W and
+preset), DIR/tlbsim.md (the tables for docs/results.md) and, with gnuplot,
+DIR/tlb-working-set-PRESET.png (walks per round trip against W).  These
+are simulated misses on an architectural trace - a model of the TLB, not
+a measurement of one (docs/tlb-simulation.md) - and are kept apart from
+the measured instruction counts.  make tlb-bench runs it.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TLBSIM = os.path.join(ROOT, "build", "tlbsim")
+PRESETS = ("skylake", "zen2")
+# (mechanism, build, bench row) for the null round trips
+NULL_ROWS = [
+    ("trusted", "reload", "trusted"),
+    ("cr3", "reload", "cr3"),
+    ("cr3-pcid", "pcid", "cr3"),
+    ("ipc", "reload", "ipc"),
+    ("ipc-pcid", "pcid", "ipc"),
+    ("slot-reload", "reload", "slot"),
+    ("slot-invlpg", "invlpg", "slot"),
+    ("slot-pcid", "pcid", "slot"),
+    ("slot-invpcid", "invpcid", "slot"),
+]
+SLOTS = [("slot-reload", "reload"), ("slot-invlpg", "invlpg"),
+         ("slot-pcid", "pcid"), ("slot-invpcid", "invpcid")]
+FIELDS = ("instructions", "fetch_walks", "data_walks", "walks", "walk_refs",
+          "walks_caller", "walks_callee", "walks_kernel", "cr3_writes",
+          "invlpgs", "invpcids")
+
+
+def trace(path, flush, row, trips, ws=None):
+    cmd = [sys.executable, os.path.join(ROOT, "scripts", "bochs_trace.py"),
+           "--flush", flush, "--row", row, "--trips", str(trips), "--out", path]
+    if ws is not None:
+        cmd += ["--ws", str(ws)]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+    if p.returncode:
+        sys.exit(f"tlb_sweep: {' '.join(cmd[1:])} failed:\n{p.stderr[-1500:]}")
+
+
+def simulate(path, preset):
+    p = subprocess.run([TLBSIM, "--preset", preset, path], capture_output=True,
+                       text=True, timeout=600)
+    if p.returncode:
+        sys.exit(f"tlb_sweep: tlbsim failed: {p.stderr[-500:]}")
+    return json.loads(p.stdout)
+
+
+def run_all(args, tmp):
+    rows = []
+    jobs = [(m, f, r, 0) for m, f, r in NULL_ROWS]
+    jobs += [(m, f, "working-set", w) for m, f in SLOTS for w in args.ws]
+    for mech, flush, row, ws in jobs:
+        path = os.path.join(tmp, "trace")
+        trace(path, flush, row, args.trips, ws if row == "working-set" else None)
+        for preset in PRESETS:
+            r = simulate(path, preset)
+            r.update(mechanism=mech, flush=flush,
+                     bench="roundtrip" if row != "working-set" else "working-set",
+                     param=ws)
+            rows.append(r)
+            print(f"tlb_sweep: {mech:13} {r['bench']:11} W={ws:<5} {preset:8} "
+                  f"walks {r['walks']:6.2f} (caller {r['walks_caller']:.2f}, callee "
+                  f"{r['walks_callee']:.2f}, kernel {r['walks_kernel']:.2f}) "
+                  f"refs {r['walk_refs']:.1f}", file=sys.stderr)
+    return rows
+
+
+def tables(rows):
+    out = []
+    for preset in PRESETS:
+        src = next(r for r in rows if r["preset"] == preset)
+        out.append(f"#### {preset}\n")
+        out.append(f"Geometry: {src['source']}.  {src['ps_source']}.\n")
+        out.append("| mechanism | instructions | walks (fetch / data) | walks: caller / "
+                   "callee / kernel | walk memory refs | CR3 / INVLPG / INVPCID |")
+        out.append("|---|---|---|---|---|---|")
+        for r in rows:
+            if r["preset"] != preset or r["bench"] != "roundtrip":
+                continue
+            out.append(f"| `{r['mechanism']}` | {r['instructions']:.0f} | "
+                       f"{r['walks']:g} ({r['fetch_walks']:g} / {r['data_walks']:g}) | "
+                       f"{r['walks_caller']:g} / {r['walks_callee']:g} / "
+                       f"{r['walks_kernel']:g} | {r['walk_refs']:g} | "
+                       f"{r['cr3_writes']:g} / {r['invlpgs']:g} / {r['invpcids']:g} |")
+        ws = sorted({r["param"] for r in rows if r["bench"] == "working-set"})
+        if ws:
+            mechs = [m for m, _ in SLOTS]
+            out.append("")
+            out.append("| W (walks per round trip) | " + " | ".join(f"`{m}`" for m in mechs)
+                       + " |")
+            out.append("|---|" + "---|" * len(mechs))
+            for w in ws:
+                cells = []
+                for m in mechs:
+                    r = next((x for x in rows if x["preset"] == preset and x["mechanism"] == m
+                              and x["bench"] == "working-set" and x["param"] == w), None)
+                    cells.append(f"{r['walks']:g}" if r else "-")
+                out.append(f"| {w} | " + " | ".join(cells) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
+def plots(rows, out):
+    if not shutil.which("gnuplot"):
+        return
+    for preset in PRESETS:
+        dat = os.path.join(out, f"tlb-working-set-{preset}.dat")
+        ws = sorted({r["param"] for r in rows if r["bench"] == "working-set"})
+        with open(dat, "w") as f:
+            f.write("# W " + " ".join(m for m, _ in SLOTS) + "\n")
+            for w in ws:
+                vals = []
+                for m, _ in SLOTS:
+                    r = next((x for x in rows if x["preset"] == preset and x["mechanism"] == m
+                              and x["bench"] == "working-set" and x["param"] == w), None)
+                    vals.append(f"{r['walks']:g}" if r else "?")
+                f.write(f"{w} " + " ".join(vals) + "\n")
+        png = os.path.join(out, f"tlb-working-set-{preset}.png")
+        lines = ", ".join(f"'{dat}' using 1:{i + 2} with linespoints title '{m}'"
+                          for i, (m, _) in enumerate(SLOTS))
+        script = (f"set terminal png size 800,500; set output '{png}';"
+                  f"set title 'Simulated page walks per round trip ({preset}), working set W';"
+                  "set xlabel 'W (pages the caller and the driver each touch)';"
+                  "set ylabel 'page walks per round trip (model)';"
+                  "set logscale x 2; set key left top; set grid;"
+                  f"plot {lines}")
+        subprocess.run(["gnuplot", "-e", script], check=True,
+                       env=dict(os.environ, LC_ALL="C"))
+        print(f"tlb_sweep: {png}", file=sys.stderr)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--trips", type=int, default=6)
+    ap.add_argument("--ws", default="1,4,16,32,64,256")
+    ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench"))
+    args = ap.parse_args()
+    args.ws = [int(w) for w in args.ws.split(",") if w]
+    if not os.access(TLBSIM, os.X_OK):
+        sys.exit("tlb_sweep: build/tlbsim missing (make tlbsim)")
+    os.makedirs(args.out, exist_ok=True)
+    tmp = os.path.join(ROOT, "build", "tmp", f"tlb-sweep-{os.getpid()}")
+    os.makedirs(tmp, exist_ok=True)
+    try:
+        rows = run_all(args, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    with open(os.path.join(args.out, "tlbsim.json"), "w") as f:
+        json.dump(rows, f, indent=1)
+    md = tables(rows)
+    with open(os.path.join(args.out, "tlbsim.md"), "w") as f:
+        f.write(md)
+    print(md)
+    plots(rows, args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -147,7 +147,7 @@ def plots(rows, out):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--trips", type=int, default=6)
-    ap.add_argument("--ws", default="1,4,16,32,64,256")
+    ap.add_argument("--ws", default="1,4,16,64,256,512,1024")
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench"))
     args = ap.parse_args()
     args.ws = [int(w) for w in args.ws.split(",") if w]

@@ -1,8 +1,9 @@
 /*
  * fastpath.c - the C side of the gate fast path (see fastpath.h; the path
  * itself is stubs/fastpath.asm): the slow path's entry with the reason a
- * call went there, and the two calls the fast path makes into C - the
- * swap, by the build's strategy, and leaving the frame.
+ * call went there, and what the fast path leaves to C - a CR3-mode
+ * driver's own address space, and a frame whose driver waits for a
+ * restart.  (The slot swap it calls directly: view_switch().)
  */
 #include "fastpath.h"
 #include "errno.h"
@@ -14,10 +15,6 @@
  * caller's), the kernel stack aligned below it. */
 _Static_assert(__builtin_offsetof(struct gate_frame, ctx) == 0, "fastpath.asm");
 _Static_assert(sizeof(struct gate_frame) % 16 == 0, "the kernel stack stays aligned");
-/* One compare tests both (fastpath.asm reads them apart today). */
-_Static_assert(__builtin_offsetof(struct driver, restart_pending) ==
-		       __builtin_offsetof(struct driver, dead) + 1,
-	       "dead and restart_pending side by side");
 
 static const char *const miss_names[FASTPATH_MISS_COUNT] = {
 	"off", "no_gate", "pointers", "forbidden", "dead", "restart",

@@ -68,9 +68,8 @@ i64 gate_slow(struct gate_frame *room, enum fastpath_miss why);
  * gate_leave_own_space() back. */
 void fastpath_enter_own_space(struct driver *d);
 void fastpath_leave_own_space(void);
-/* From fastpath_exit, when the caller runs on its own address space or
- * the driver waits for a restart: the rest of gate_leave() after the
- * unlink. */
+/* From fastpath_exit, when the driver waits for a restart: the rest of
+ * gate_leave() after the unlink. */
 void fastpath_leave_unlinked(struct gate_frame *f);
 
 const char *fastpath_miss_name(enum fastpath_miss why);

@@ -10,6 +10,10 @@
  * driver leaves through the return gate (SYS_GATE_RETURN), or by a fault
  * or the watchdog, which unwind the frame with an error.  Frames nest
  * (a driver may call another gate) up to GATE_MAX_DEPTH.
+ *
+ * This file's functions are the general (slow) path; the common case - a
+ * register-only gate from ring 3 - takes the fast path (fastpath.h),
+ * which records the same frame and is unwound the same way.
  */
 #ifndef SLOTGATE_GATE_H
 #define SLOTGATE_GATE_H

@@ -163,7 +163,7 @@ static const struct {
 	const char *program, *server;
 } programs[] = {
 	{"bench", "ipcserver"}, /* the ipc round trip */
-	{"sweep", NULL},
+	{"sweep", "ipcserver"},  /* ipc/working-set */
 	{"bufsweep", NULL},
 	{"fsbench", "ipcfs"},   /* ipc/ramfs-file */
 };

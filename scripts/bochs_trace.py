@@ -68,7 +68,10 @@ ROWS = {
     "allmapped": ("bench", "allmapped"),
     "cr3": ("bench", "cr3"),
     "ipc": ("bench", "ipc"),
-    "working-set": ("sweep", "touch"),
+    "working-set": ("sweep", "touch"),                 # slot-FLUSH
+    "working-set-trusted": ("sweep", "touch_trusted"),
+    "working-set-cr3": ("sweep", "touch_cr3"),         # cr3-pcid in PCID builds
+    "working-set-ipc": ("sweep", "touch_ipc"),
 }
 
 PROMPT = b"<bochs:"
@@ -444,7 +447,7 @@ def main():
     body = nm_symbol(app, body_sym)
     body_bytes = first_insn_bytes(app, body)
     urm = nm_symbol(kernel, "user_run_module")
-    param = a.ws if a.row == "working-set" else 0
+    param = a.ws if a.row.startswith("working-set") else 0
     first = 1 + a.skip
 
     out = open(a.out, "w") if a.out else sys.stdout

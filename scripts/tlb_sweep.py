@@ -3,8 +3,8 @@
 
     python3 scripts/tlb_sweep.py [--trips K] [--ws W,W,...] [--out DIR]
 
-For each mechanism's null round trip, and the working-set sweep of each
-slot strategy, traces the bench row under Bochs (scripts/bochs_trace.py),
+For each mechanism's null round trip and working-set sweep, traces the
+bench row under Bochs (scripts/bochs_trace.py),
 feeds the trace to the TLB simulator (build/tlbsim, make tlbsim) on every
 preset, and writes DIR/tlbsim.json (one row per mechanism, bench, W and
 preset), DIR/tlbsim.md (the tables for docs/results.md) and, with gnuplot,
@@ -35,8 +35,19 @@ NULL_ROWS = [
     ("slot-pcid", "pcid", "slot"),
     ("slot-invpcid", "invpcid", "slot"),
 ]
-SLOTS = [("slot-reload", "reload"), ("slot-invlpg", "invlpg"),
-         ("slot-pcid", "pcid"), ("slot-invpcid", "invpcid")]
+# (mechanism, build, bench row) for the working-set sweep
+SWEEPS = [
+    ("trusted", "reload", "working-set-trusted"),
+    ("cr3", "reload", "working-set-cr3"),
+    ("cr3-pcid", "pcid", "working-set-cr3"),
+    ("ipc", "reload", "working-set-ipc"),
+    ("ipc-pcid", "pcid", "working-set-ipc"),
+    ("slot-reload", "reload", "working-set"),
+    ("slot-invlpg", "invlpg", "working-set"),
+    ("slot-pcid", "pcid", "working-set"),
+    ("slot-invpcid", "invpcid", "working-set"),
+]
+SWEEP_MECHS = [m for m, _, _ in SWEEPS]
 FIELDS = ("instructions", "fetch_walks", "data_walks", "walks", "walk_refs",
           "walks_caller", "walks_callee", "walks_kernel", "cr3_writes",
           "invlpgs", "invpcids")
@@ -62,16 +73,16 @@ def simulate(path, preset):
 
 def run_all(args, tmp):
     rows = []
-    jobs = [(m, f, r, 0) for m, f, r in NULL_ROWS]
-    jobs += [(m, f, "working-set", w) for m, f in SLOTS for w in args.ws]
+    jobs = [(m, f, r, None) for m, f, r in NULL_ROWS]
+    jobs += [(m, f, r, w) for m, f, r in SWEEPS for w in args.ws]
     for mech, flush, row, ws in jobs:
         path = os.path.join(tmp, "trace")
-        trace(path, flush, row, args.trips, ws if row == "working-set" else None)
+        trace(path, flush, row, args.trips, ws)
         for preset in PRESETS:
             r = simulate(path, preset)
             r.update(mechanism=mech, flush=flush,
-                     bench="roundtrip" if row != "working-set" else "working-set",
-                     param=ws)
+                     bench="roundtrip" if ws is None else "working-set",
+                     param=ws or 0)
             rows.append(r)
             print(f"tlb_sweep: {mech:13} {r['bench']:11} W={ws:<5} {preset:8} "
                   f"walks {r['walks']:6.2f} (caller {r['walks_caller']:.2f}, callee "
@@ -99,7 +110,7 @@ def tables(rows):
                        f"{r['cr3_writes']:g} / {r['invlpgs']:g} / {r['invpcids']:g} |")
         ws = sorted({r["param"] for r in rows if r["bench"] == "working-set"})
         if ws:
-            mechs = [m for m, _ in SLOTS]
+            mechs = SWEEP_MECHS
             out.append("")
             out.append("| W (walks per round trip) | " + " | ".join(f"`{m}`" for m in mechs)
                        + " |")
@@ -122,22 +133,23 @@ def plots(rows, out):
         dat = os.path.join(out, f"tlb-working-set-{preset}.dat")
         ws = sorted({r["param"] for r in rows if r["bench"] == "working-set"})
         with open(dat, "w") as f:
-            f.write("# W " + " ".join(m for m, _ in SLOTS) + "\n")
+            f.write("# W " + " ".join(SWEEP_MECHS) + "\n")
             for w in ws:
                 vals = []
-                for m, _ in SLOTS:
+                for m in SWEEP_MECHS:
                     r = next((x for x in rows if x["preset"] == preset and x["mechanism"] == m
                               and x["bench"] == "working-set" and x["param"] == w), None)
                     vals.append(f"{r['walks']:g}" if r else "?")
                 f.write(f"{w} " + " ".join(vals) + "\n")
         png = os.path.join(out, f"tlb-working-set-{preset}.png")
         lines = ", ".join(f"'{dat}' using 1:{i + 2} with linespoints title '{m}'"
-                          for i, (m, _) in enumerate(SLOTS))
+                          for i, m in enumerate(SWEEP_MECHS))
         script = (f"set terminal png size 800,500; set output '{png}';"
                   f"set title 'Simulated page walks per round trip ({preset}), working set W';"
                   "set xlabel 'W (pages the caller and the driver each touch)';"
                   "set ylabel 'page walks per round trip (model)';"
-                  "set logscale x 2; set key left top; set grid;"
+                  "set logscale x 2; set logscale y 10; set yrange [0.5:*];"
+                  "set key left top; set grid;"
                   f"plot {lines}")
         subprocess.run(["gnuplot", "-e", script], check=True,
                        env=dict(os.environ, LC_ALL="C"))

@@ -3,7 +3,8 @@
  * own address space that waits for calls and answers each with the sum of
  * its six message registers (what the null driver's gate returns), until
  * the endpoint closes.  A message whose first word is IPCSERVER_DIE makes
- * it fault while serving (a test: its client gets E_DEAD).
+ * it fault while serving (a test: its client gets E_DEAD); one starting with
+ * IPCSERVER_TOUCH makes it touch that many pages (the working-set sweep).
  */
 #include "slotgate/ipc.h"
 #include "slotgate/sys.h"
@@ -25,6 +26,18 @@ static long reply_wait(long result, u64_t m[6])
 	return ret;
 }
 
+#define TOUCH_MAX 1024
+static char pages[TOUCH_MAX][4096] __attribute__((aligned(4096)));
+
+static long touch(u64_t n)
+{
+	if (n > TOUCH_MAX)
+		n = TOUCH_MAX;
+	for (u64_t p = 0; p < n; p++)
+		((volatile char *)pages[p])[0] = (char)p;
+	return (long)n;
+}
+
 long main(u64_t arg)
 {
 	u64_t m[6];
@@ -33,7 +46,10 @@ long main(u64_t arg)
 	while (reply_wait(result, m) == 0) {
 		if (m[0] == IPCSERVER_DIE)
 			return *(volatile long *)0x1000; /* unmapped: killed */
-		result = (long)(m[0] + m[1] + m[2] + m[3] + m[4] + m[5]);
+		if (m[0] == IPCSERVER_TOUCH)
+			result = touch(m[1]);
+		else
+			result = (long)(m[0] + m[1] + m[2] + m[3] + m[4] + m[5]);
 	}
 	return 0;
 }

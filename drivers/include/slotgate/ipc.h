@@ -13,8 +13,11 @@
 
 #include "sys.h"
 
-/* ipcserver (the short server) faults when a message starts with this. */
+/* ipcserver (the short server) faults when a message starts with this;
+ * with IPCSERVER_TOUCH it touches the message's second word of its pages
+ * (at most 1024; the working-set sweep) and replies with that number. */
 #define IPCSERVER_DIE 0xdeadul
+#define IPCSERVER_TOUCH 0x70c4ul
 
 /* Call the server with @label, the string @str (NULL: none), @send_len
  * bytes of @send, and room for @recv_cap bytes of reply at @recv: the

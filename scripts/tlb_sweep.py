@@ -84,7 +84,7 @@ def run_all(args, tmp):
                      bench="roundtrip" if ws is None else "working-set",
                      param=ws or 0)
             rows.append(r)
-            print(f"tlb_sweep: {mech:13} {r['bench']:11} W={ws:<5} {preset:8} "
+            print(f"tlb_sweep: {mech:13} {r['bench']:11} W={r['param']:<5} {preset:8} "
                   f"walks {r['walks']:6.2f} (caller {r['walks_caller']:.2f}, callee "
                   f"{r['walks_callee']:.2f}, kernel {r['walks_kernel']:.2f}) "
                   f"refs {r['walk_refs']:.1f}", file=sys.stderr)

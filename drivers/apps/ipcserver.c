@@ -44,12 +44,13 @@ long main(u64_t arg)
 	long result = 0;
 	(void)arg;
 	while (reply_wait(result, m) == 0) {
-		if (m[0] == IPCSERVER_DIE)
-			return *(volatile long *)0x1000; /* unmapped: killed */
-		if (m[0] == IPCSERVER_TOUCH)
+		if (__builtin_expect(m[0] >= IPCSERVER_SPECIAL, 0)) {
+			if (m[0] == IPCSERVER_DIE)
+				return *(volatile long *)0x1000; /* unmapped: killed */
 			result = touch(m[1]);
-		else
-			result = (long)(m[0] + m[1] + m[2] + m[3] + m[4] + m[5]);
+			continue;
+		}
+		result = (long)(m[0] + m[1] + m[2] + m[3] + m[4] + m[5]);
 	}
 	return 0;
 }

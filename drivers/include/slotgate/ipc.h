@@ -13,11 +13,15 @@
 
 #include "sys.h"
 
-/* ipcserver (the short server) faults when a message starts with this;
- * with IPCSERVER_TOUCH it touches the message's second word of its pages
- * (at most 1024; the working-set sweep) and replies with that number. */
-#define IPCSERVER_DIE 0xdeadul
-#define IPCSERVER_TOUCH 0x70c4ul
+/* ipcserver (the short server) faults when a message starts with
+ * IPCSERVER_DIE; with IPCSERVER_TOUCH it touches the message's second word
+ * of its pages (at most 1024; the working-set sweep) and replies with that
+ * number.  Both lie at or above IPCSERVER_SPECIAL, so the server tells
+ * them from an ordinary message with one compare (the `ipc` row's budget
+ * counts its loop). */
+#define IPCSERVER_SPECIAL 0x5107000000000000ul
+#define IPCSERVER_DIE (IPCSERVER_SPECIAL + 1)
+#define IPCSERVER_TOUCH (IPCSERVER_SPECIAL + 2)
 
 /* Call the server with @label, the string @str (NULL: none), @send_len
  * bytes of @send, and room for @recv_cap bytes of reply at @recv: the

@@ -21,10 +21,6 @@ struct endpoint ipc_ep;
 
 extern void thread_switch(u64 *save_rsp, u64 new_rsp);
 extern void ipc_handoff(u64 *save_rsp, struct ipc_frame *to, i64 result);
-extern __attribute__((noreturn)) void ipc_handoff_fast(u64 *save_rsp,
-							struct ipc_frame *to,
-							i64 result,
-							struct ipc_frame *from);
 
 /*
  * The switch from the running thread to @to, without the run queue (as
@@ -32,23 +28,21 @@ extern __attribute__((noreturn)) void ipc_handoff_fast(u64 *save_rsp,
  * server runs on its own PML4 (to->cr3), so going there is one CR3 load
  * and coming back is another.
  *
- * The fast path takes two shortcuts, each where a short IPC system call
- * from ring 3 saved all of a thread's registers (struct ipc_frame):
- *   - @to_frame: @to waits in such a call.  It goes straight back to ring
- *     3 from there with @result (stubs/switch.asm), its kernel frames
- *     below left as they are: they would only have returned that result.
- *   - @from_frame: the running thread makes such a call.  It keeps no
- *     kernel context at all and this function does not return: whoever
- *     resumes it returns it to ring 3 from @from_frame, directly (with
- *     its result, a later fast switch) or, if the scheduler resumes it
- *     (thread_switch: after the close, say), through ipc_resume, which
- *     asks ipc_woken() for the result.  This needs @to_frame too, as the
- *     running thread's kernel stack is given up.
- * Otherwise the running thread's kernel context is saved as
- * thread_switch() saves it, so either way resumes it.
+ * The running thread's kernel context is saved as thread_switch() saves
+ * it.  @to_frame: @to waits in a short IPC call from ring 3, which saved
+ * all its registers (struct ipc_frame); it goes straight back to ring 3
+ * from there with @result (ipc_handoff, stubs/switch.asm), its kernel
+ * frames below left as they are: they would only have returned that
+ * result.  Otherwise thread_switch() resumes @to's kernel context.
+ *
+ * The fast path (stubs/ipc_fastpath.asm) does the rest of the common
+ * case, a short call from ring 3 meeting a short server and its reply:
+ * the thread that blocks keeps no kernel context at all there.  What
+ * reaches this function is every other case (a kernel client, long IPC,
+ * a server's first wait).
  */
 static void ipc_switch(struct cpu *cpu, struct thread *to, struct ipc_frame *to_frame,
-		       i64 result, struct ipc_frame *from_frame)
+		       i64 result)
 {
 	struct thread *from = cpu->thread;
 	from->kstack_top = cpu->kstack_top;
@@ -65,10 +59,6 @@ static void ipc_switch(struct cpu *cpu, struct thread *to, struct ipc_frame *to_
 		slot_cpu_reload(&cpu->slots); /* back to the client's view */
 	cpu_set_kernel_stack(cpu, to->kstack_top);
 	cpu->counters.thread_switches++;
-	if (to_frame && from_frame) {
-		cpu->counters.ipc_fastpath++;
-		ipc_handoff_fast(&from->saved_rsp, to_frame, result, from_frame);
-	}
 	if (to_frame)
 		ipc_handoff(&from->saved_rsp, to_frame, result);
 	else
@@ -99,7 +89,7 @@ static i64 call_server(const u64 args[6], struct ipc_frame *frame)
 	u64 *m = ipc_ep.server_frame->a; /* six stores, no loop, no memcpy call */
 	m[0] = args[0], m[1] = args[1], m[2] = args[2];
 	m[3] = args[3], m[4] = args[4], m[5] = args[5];
-	ipc_switch(cpu, server, short_server_frame(), 0, frame);
+	ipc_switch(cpu, server, short_server_frame(), 0);
 	/* The server replied (or the endpoint closed under us). */
 	return cpu->thread->ipc_value;
 }
@@ -145,13 +135,10 @@ static i64 server_closed(struct cpu *cpu, struct thread *t)
 }
 
 /* Reply @result to the waiting client, if any, then wait for the next
- * call or the close: 0, or -E_DEAD once closed.  @ipc: the server's
- * registers when it waits in the short reply_wait (@f inside it), NULL
- * in the long one.  Inlined into both reply_waits: the short one is a
- * measured path. */
+ * call or the close: 0, or -E_DEAD once closed.  Inlined into both
+ * reply_waits. */
 static inline __attribute__((always_inline)) i64
-reply_and_wait(struct cpu *cpu, struct thread *t, struct syscall_frame *f, i64 result,
-	       struct ipc_frame *ipc)
+reply_and_wait(struct cpu *cpu, struct thread *t, struct syscall_frame *f, i64 result)
 {
 	ipc_ep.server_frame = f;
 	ipc_ep.server = t;
@@ -159,7 +146,7 @@ reply_and_wait(struct cpu *cpu, struct thread *t, struct syscall_frame *f, i64 r
 	if (client) {
 		ipc_ep.client = NULL;
 		client->ipc_value = result;
-		ipc_switch(cpu, client, ipc_ep.client_frame, result, ipc);
+		ipc_switch(cpu, client, ipc_ep.client_frame, result);
 	} else {
 		wait_for_call(t);
 	}
@@ -177,7 +164,7 @@ i64 ipc_reply_wait(struct ipc_frame *f)
 		return -E_BUSY;
 	if (!t->own)
 		become_server(cpu, t);
-	return reply_and_wait(cpu, t, &f->sys, (i64)f->sys.a[0], f);
+	return reply_and_wait(cpu, t, &f->sys, (i64)f->sys.a[0]);
 }
 
 i64 ipc_woken(struct ipc_frame *f)
@@ -185,9 +172,9 @@ i64 ipc_woken(struct ipc_frame *f)
 	struct thread *t = this_cpu()->thread;
 	if (f->sys.nr == SYS_IPC_CALL)
 		return t->ipc_value; /* the reply, or -E_DEAD from the close */
-	/* A server waiting with no kernel context is woken by a call through
-	 * its registers (ipc_switch), never by the scheduler - but after the
-	 * close (ipc_close makes it ready). */
+	/* A server waiting with no kernel context (it replied by the fast
+	 * path) is woken by a call through its registers, never by the
+	 * scheduler - but after the close (ipc_close makes it ready). */
 	BUG_ON(ipc_ep.open);
 	return server_closed(this_cpu(), t);
 }
@@ -365,7 +352,7 @@ i64 ipc_call_long(const u64 a[6])
 	ipc_ep.server = NULL;
 	ipc_ep.client = self;
 	ipc_ep.client_frame = NULL; /* its reply comes by the long path */
-	ipc_switch(cpu, server, NULL, 0, NULL);
+	ipc_switch(cpu, server, NULL, 0);
 	return cpu->thread->ipc_value;
 }
 
@@ -424,7 +411,7 @@ static i64 serve_long(struct cpu *cpu, struct thread *t, struct syscall_frame *f
 		      i64 result)
 {
 	for (;;) {
-		if (reply_and_wait(cpu, t, f, result, NULL))
+		if (reply_and_wait(cpu, t, f, result))
 			return -E_DEAD;
 		if (ipc_ep.client == ipc_ep.long_client)
 			return 0;

@@ -84,8 +84,9 @@ static __attribute__((noinline)) i64 sys_heap_grow(u64 pages)
 
 static inline bool in_gate(void) { return this_cpu()->thread->gate_top != NULL; }
 
-/* The plain calls: stubs/syscall.asm sends the others - the return gate
- * and the gates - to gate_syscall() (slots/fastpath.c). */
+/* The plain calls: stubs/syscall.asm sends the others elsewhere - the
+ * return gate it takes itself, the short IPC calls go to ipc_syscall()
+ * (or their fast path), the gates to stubs/fastpath.asm. */
 i64 syscall_dispatch(struct syscall_frame *f)
 {
 	this_cpu()->counters.syscalls++;

@@ -24,6 +24,7 @@
 ; driver (0: an application), R15 = the driver stack to enter on.
 
 %include "asm-offsets.inc"
+%include "ctx.inc"
 
 extern gates
 extern gate_slow
@@ -197,12 +198,7 @@ fastpath_call:
 	MISS DEPTH
 	MISS NO_STACK
 .miss:
-	mov rbx, [rsp + CTX_RBX]
-	mov rbp, [rsp + CTX_RBP]
-	mov r12, [rsp + CTX_R12]
-	mov r13, [rsp + CTX_R13]
-	mov r14, [rsp + CTX_R14]
-	mov r15, [rsp + CTX_R15]
+	CTX_LOAD_CALLEE_SAVED rsp
 %else
 global fastpath_call
 fastpath_call:

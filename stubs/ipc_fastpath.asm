@@ -11,7 +11,7 @@
 ; all cases - these two too.  What is written is what ipc.c's
 ; call_server()/reply_and_wait() and ipc_switch() write, field by field;
 ; the CR3 load is flush.h's, called in C.  The thread that calls keeps no
-; kernel context (ipc_handoff_fast): whoever resumes it returns it to
+; kernel context (handoff, below): whoever resumes it returns it to
 ; ring 3 from its frame.  Kernel code runs with IF = 0: nothing changes
 ; under these checks.
 ;
@@ -110,7 +110,7 @@ ipc_fast_reply_wait:
 	; fall through
 
 ; Into R13's ring 3 from its struct ipc_frame R14 with RAX = R15; this
-; thread keeps no kernel context (ipc_handoff_fast): below its frame a
+; thread keeps no kernel context: below its frame a
 ; thread_switch() context of six dummy registers and ipc_resume.
 handoff:
 	mov rcx, [r13 + THREAD_KSTACK_TOP]

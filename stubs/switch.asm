@@ -46,24 +46,9 @@ ipc_handoff:
 	mov rax, rdx
 	jmp ipc_return
 
-; void ipc_handoff_fast(u64 *save_rsp, struct ipc_frame *to, i64 result,
-;                       struct ipc_frame *from)
-; As ipc_handoff, but this thread, in a short IPC call from ring 3 with its
-; registers in @from, keeps no kernel context: the one saved in *save_rsp
-; is six dummy registers and ipc_resume, right below @from, so
-; thread_switch resumes it into ipc_resume with RSP = @from.  What was on
-; this kernel stack below @from is given up.
-global ipc_handoff_fast
-ipc_handoff_fast:
-	lea r8, [rel ipc_resume]
-	mov [rcx - 8], r8
-	lea rcx, [rcx - 56]
-	mov [rdi], rcx
-	mov rsp, rsi
-	mov rax, rdx
-	jmp ipc_return
-
-; A thread resumed as ipc_handoff_fast left it: RSP = its struct ipc_frame.
+; A thread the IPC fast path blocked with no kernel context
+; (stubs/ipc_fastpath.asm: below its struct ipc_frame, six dummy registers
+; and this address), resumed by thread_switch: RSP = its struct ipc_frame.
 extern ipc_woken
 global ipc_resume
 ipc_resume:

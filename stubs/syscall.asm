@@ -8,6 +8,7 @@
 ; R8, R9, result in RAX; RCX and R11 are clobbered, all else preserved.
 
 %include "asm-offsets.inc"
+%include "ctx.inc"
 
 extern syscall_dispatch
 extern fastpath_call
@@ -70,12 +71,7 @@ beyond_plain:
 	; the frame the fast path enters the driver with (fastpath.asm).
 	sub rsp, GATE_FRAME_SIZE
 %if FASTPATH
-	mov [rsp + CTX_RBX], rbx
-	mov [rsp + CTX_RBP], rbp
-	mov [rsp + CTX_R12], r12
-	mov [rsp + CTX_R13], r13
-	mov [rsp + CTX_R14], r14
-	mov [rsp + CTX_R15], r15
+	CTX_STORE_CALLEE_SAVED rsp
 %endif
 	jmp fastpath_call
 
@@ -94,12 +90,7 @@ below_gates:
 	inc qword [gs:CPU_SYSCALLS]
 	mov [rax + FRAME_RESULT], rdi
 	mov byte [rax + FRAME_RETURNED], 1
-	mov rbx, [rax + CTX_RBX]
-	mov rbp, [rax + CTX_RBP]
-	mov r12, [rax + CTX_R12]
-	mov r13, [rax + CTX_R13]
-	mov r14, [rax + CTX_R14]
-	mov r15, [rax + CTX_R15]
+	CTX_LOAD_CALLEE_SAVED rax
 	mov rsp, [rax + CTX_RSP]
 	jmp [rax + CTX_RIP]             ; RAX != 0: ctx_save() returns non-zero
 .refused:                               ; no gate: registers kept

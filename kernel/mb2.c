@@ -7,9 +7,10 @@
  * size is compared against what is left of the structure by subtraction
  * (no overflow), and every string must end inside its own tag.
  *
- * The ACPI RSDP tags (14, 15) are skipped: the parser only sees a virtual
- * pointer to the structure, so it cannot give the physical address the
- * rsdp_phys field promises; it stays 0.
+ * The ACPI RSDP tags (14: the ACPI 1.0 RSDP, 15: the 2.0+ one) carry a
+ * copy of the RSDP, which is copied out (the info structure's memory is
+ * reused later); the new one wins when both are there.  Whether the copy
+ * is a valid RSDP is acpi.c's to check.
  */
 #include "types.h"
 #include "mb2.h"
@@ -20,6 +21,8 @@
 #define MB2_TAG_LOADER 2
 #define MB2_TAG_MODULE 3
 #define MB2_TAG_MMAP 6
+#define MB2_TAG_ACPI_OLD 14
+#define MB2_TAG_ACPI_NEW 15
 
 #define MB2_HDR_SIZE 8		/* total_size, reserved */
 #define MB2_TAG_HDR 8		/* type, size */
@@ -101,6 +104,19 @@ static int parse_mmap(const u8 *tag, u32 size, struct mb2_info *out)
 	return MB2_OK;
 }
 
+/* An RSDP copy tag: the copy (at most MB2_RSDP_MAX bytes of it). */
+static int parse_rsdp(const u8 *tag, u32 type, u32 size, struct mb2_info *out)
+{
+	u32 len = MIN(size - MB2_TAG_HDR, (u32)MB2_RSDP_MAX);
+
+	if (type == MB2_TAG_ACPI_OLD && out->rsdp_tag == MB2_TAG_ACPI_NEW)
+		return MB2_OK;
+	memcpy(out->rsdp, tag + MB2_TAG_HDR, len);
+	out->rsdp_len = len;
+	out->rsdp_tag = type;
+	return MB2_OK;
+}
+
 /* One tag of @size bytes (already bounds-checked) at @tag. */
 static int parse_tag(const u8 *tag, u32 type, u32 size, struct mb2_info *out,
 		     bool *seen_mmap)
@@ -123,8 +139,11 @@ static int parse_tag(const u8 *tag, u32 type, u32 size, struct mb2_info *out,
 	case MB2_TAG_MMAP:
 		*seen_mmap = true;
 		return parse_mmap(tag, size, out);
+	case MB2_TAG_ACPI_OLD:
+	case MB2_TAG_ACPI_NEW:
+		return parse_rsdp(tag, type, size, out);
 	default:
-		return MB2_OK; /* unknown tags, and the RSDP copies, skipped */
+		return MB2_OK; /* unknown tags skipped */
 	}
 }
 

@@ -43,6 +43,8 @@ struct mb2_module {
 	const char *cmdline;
 };
 
+#define MB2_RSDP_MAX 36
+
 struct mb2_info {
 	u32 total_size;
 	const char *cmdline;     /* "" when the tag is absent */
@@ -52,7 +54,11 @@ struct mb2_info {
 	struct mb2_mmap_entry mmap[MB2_MAX_MMAP];
 	size_t module_count;
 	struct mb2_module modules[MB2_MAX_MODULES];
-	u64 rsdp_phys; /* 0 when absent: address of the ACPI RSDP copy tag */
+	/* The ACPI RSDP as GRUB copied it (tag 15 preferred over 14); rsdp_len
+	 * 0 when neither tag is there.  36 bytes: an ACPI 2.0+ RSDP. */
+	u8 rsdp[MB2_RSDP_MAX];
+	u32 rsdp_len;
+	u32 rsdp_tag;
 };
 
 enum mb2_error {

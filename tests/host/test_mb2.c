@@ -164,7 +164,7 @@ HTEST(mb2_parses_full_structure)
 	CHECK(strcmp(out.modules[1].cmdline, "") == 0);
 	CHECK((char *)out.cmdline > (char *)copy &&
 	      (char *)out.cmdline < (char *)copy + b.len);
-	CHECK_EQ(out.rsdp_phys, 0);
+	CHECK_EQ(out.rsdp_len, 0);
 	free(copy);
 }
 
@@ -388,6 +388,33 @@ HTEST(mb2_skips_unknown_tags)
 	end(&b);
 	CHECK_EQ(parse_lim(&b, b.len, &out), MB2_OK);
 	CHECK_EQ(out.mmap_count, 2);
+	CHECK_EQ(out.rsdp_len, 20);
+	CHECK_EQ(out.rsdp_tag, 14);
+}
+
+/* Both RSDP copies: the ACPI 2.0 one (tag 15) wins in either order, and
+ * a tag longer than an RSDP is cut to MB2_RSDP_MAX. */
+HTEST(mb2_copies_the_newest_rsdp)
+{
+	static struct mb2b b;
+	static struct mb2_info out;
+	static const char v1[20] = "RSD PTR old";
+	static const char v2[40] = "RSD PTR new";
+
+	for (int order = 0; order < 2; order++) {
+		init(&b);
+		if (order == 0)
+			tag(&b, 14, v1, sizeof(v1));
+		tag(&b, 15, v2, sizeof(v2));
+		if (order == 1)
+			tag(&b, 14, v1, sizeof(v1));
+		mmap_tag(&b, 24, 1);
+		end(&b);
+		CHECK_EQ(parse_lim(&b, b.len, &out), MB2_OK);
+		CHECK_EQ(out.rsdp_tag, 15);
+		CHECK_EQ(out.rsdp_len, MB2_RSDP_MAX);
+		CHECK(memcmp(out.rsdp, "RSD PTR new", 11) == 0);
+	}
 }
 
 HTEST(mb2_rejects_every_truncation)

@@ -1,0 +1,289 @@
+/*
+ * test_acpi.c - acpi_parse() on tables built in a fake physical memory:
+ * the layouts QEMU's SeaBIOS and OVMF hand over (RSDT, XSDT), and every
+ * way firmware can get them wrong.
+ */
+#include "acpi.h"
+#include "htest.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MEM 0x10000
+static uint8_t mem[MEM]; /* "physical" memory [0, MEM) */
+
+#define RSDT_AT 0x1000
+#define XSDT_AT 0x2000
+#define FACP_AT 0x3000
+#define MADT_AT 0x4000
+
+/* Each mapping is an exactly sized heap copy, so a read one byte past
+ * what the parser asked for is an ASan error; freed after each parse. */
+#define MAPS_MAX 64
+static void *maps[MAPS_MAX];
+static unsigned nmaps;
+
+static const void *map(uint64_t phys, uint32_t len, void *ctx)
+{
+	(void)ctx;
+	if (phys >= MEM || len > MEM - phys || nmaps == MAPS_MAX)
+		return NULL;
+	void *p = malloc(len ? len : 1);
+	memcpy(p, mem + phys, len);
+	return maps[nmaps++] = p;
+}
+
+static void put32(uint64_t at, uint32_t v) { memcpy(mem + at, &v, 4); }
+static void put64(uint64_t at, uint64_t v) { memcpy(mem + at, &v, 8); }
+
+static uint8_t sum(const uint8_t *p, uint32_t len)
+{
+	uint8_t s = 0;
+	while (len--)
+		s += *p++;
+	return s;
+}
+
+/* Make the table at @at checksum to zero. */
+static void seal(uint64_t at)
+{
+	uint32_t len;
+	memcpy(&len, mem + at + 4, 4);
+	mem[at + 9] = 0;
+	mem[at + 9] = (uint8_t)-sum(mem + at, len);
+}
+
+static void header(uint64_t at, const char *sig, uint32_t len)
+{
+	memcpy(mem + at, sig, 4);
+	put32(at + 4, len);
+	mem[at + 8] = 1;
+	memcpy(mem + at + 10, "SLOTGT", 6);
+}
+
+/* A MADT: local APIC at 0xfee00000, PC-AT flag, @n processor entries
+ * (APIC IDs 0, 1, ...; @disabled_last: the last one not enabled) and an
+ * I/O APIC entry, which the parser skips.  Returns its length. */
+static uint32_t madt(unsigned n, bool disabled_last)
+{
+	uint64_t e = MADT_AT + 44;
+	for (unsigned i = 0; i < n; i++, e += 8) {
+		mem[e] = 0, mem[e + 1] = 8, mem[e + 2] = (uint8_t)i, mem[e + 3] = (uint8_t)i;
+		put32(e + 4, disabled_last && i == n - 1 ? 0 : 1);
+	}
+	mem[e] = 1, mem[e + 1] = 12; /* I/O APIC */
+	put32(e + 4, 0xfec00000);
+	e += 12;
+	uint32_t len = (uint32_t)(e - MADT_AT);
+	header(MADT_AT, "APIC", len);
+	put32(MADT_AT + 36, 0xfee00000);
+	put32(MADT_AT + 40, 1);
+	seal(MADT_AT);
+	return len;
+}
+
+/* RSDT listing a FACP and the MADT; the 20-byte ACPI 1.0 RSDP in @rsdp. */
+static void v1(uint8_t rsdp[20], unsigned ncpus)
+{
+	memset(mem, 0, sizeof(mem));
+	header(FACP_AT, "FACP", 36);
+	seal(FACP_AT);
+	madt(ncpus, false);
+	header(RSDT_AT, "RSDT", 44);
+	put32(RSDT_AT + 36, FACP_AT);
+	put32(RSDT_AT + 40, MADT_AT);
+	seal(RSDT_AT);
+	memset(rsdp, 0, 20);
+	memcpy(rsdp, "RSD PTR ", 8);
+	memcpy(rsdp + 9, "SLOTGT", 6);
+	uint32_t rsdt = RSDT_AT;
+	memcpy(rsdp + 16, &rsdt, 4);
+	rsdp[8] = (uint8_t)-sum(rsdp, 20);
+}
+
+/* Also an XSDT (listing the MADT only) and the 36-byte ACPI 2.0 RSDP. */
+static void v2(uint8_t rsdp[36], unsigned ncpus)
+{
+	v1(rsdp, ncpus);
+	header(XSDT_AT, "XSDT", 44);
+	put64(XSDT_AT + 36, MADT_AT);
+	seal(XSDT_AT);
+	rsdp[15] = 2;
+	uint32_t len = 36;
+	uint64_t xsdt = XSDT_AT;
+	memcpy(rsdp + 20, &len, 4);
+	memcpy(rsdp + 24, &xsdt, 8);
+	rsdp[8] = 0;
+	rsdp[8] = (uint8_t)-sum(rsdp, 20);
+	rsdp[32] = 0;
+	rsdp[32] = (uint8_t)-sum(rsdp, 36);
+}
+
+static int parse(const uint8_t *rsdp, uint32_t len, struct acpi_info *out)
+{
+	int err = acpi_parse(rsdp, len, map, NULL, out);
+	while (nmaps)
+		free(maps[--nmaps]);
+	return err;
+}
+
+HTEST(acpi_rsdt_lists_the_cpus)
+{
+	uint8_t rsdp[20];
+	struct acpi_info info;
+	v1(rsdp, 4);
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_OK);
+	CHECK_EQ(info.revision, 0);
+	CHECK(!info.xsdt);
+	CHECK_EQ(info.ncpus, 4);
+	CHECK_EQ(info.cpus[3].apic_id, 3);
+	CHECK_EQ(info.cpus[3].uid, 3);
+	CHECK_EQ(info.lapic_phys, 0xfee00000);
+	CHECK(info.pcat_compat);
+	CHECK_EQ(info.madt_entries, 5); /* 4 processors and the I/O APIC */
+}
+
+HTEST(acpi_xsdt_preferred_and_override_and_x2apic)
+{
+	uint8_t rsdp[36];
+	struct acpi_info info;
+	v2(rsdp, 2);
+	/* Append an address override and two x2APIC entries (one repeats
+	 * APIC ID 1, one is new), then fix the MADT's length and sum. */
+	uint32_t len;
+	memcpy(&len, mem + MADT_AT + 4, 4);
+	uint64_t e = MADT_AT + len;
+	mem[e] = 5, mem[e + 1] = 12;
+	put64(e + 4, 0x1fee00000ull);
+	e += 12;
+	for (uint32_t id = 1; id <= 300; id += 299, e += 16) {
+		mem[e] = 9, mem[e + 1] = 16;
+		put32(e + 4, id), put32(e + 8, 1), put32(e + 12, 100 + id);
+	}
+	put32(MADT_AT + 4, (uint32_t)(e - MADT_AT));
+	seal(MADT_AT);
+	/* The RSDT's MADT now fails its sum in a way the XSDT's would not
+	 * matter: both point at the same table; break the RSDT instead. */
+	mem[RSDT_AT + 20] ^= 0xff;
+	CHECK_EQ(parse(rsdp, 36, &info), ACPI_OK);
+	CHECK(info.xsdt);
+	CHECK_EQ(info.revision, 2);
+	CHECK_EQ(info.ncpus, 3);
+	CHECK_EQ(info.cpus[2].apic_id, 300);
+	CHECK(info.cpus[2].x2apic);
+	CHECK_EQ(info.cpus[2].uid, 400);
+	CHECK_EQ(info.lapic_phys, 0x1fee00000ull);
+}
+
+HTEST(acpi_disabled_and_too_many_cpus_are_counted)
+{
+	uint8_t rsdp[20];
+	struct acpi_info info;
+	v1(rsdp, 3);
+	madt(3, true);
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_OK);
+	CHECK_EQ(info.ncpus, 2);
+	CHECK_EQ(info.cpus_disabled, 1);
+	v1(rsdp, ACPI_MAX_CPUS + 5);
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_OK);
+	CHECK_EQ(info.ncpus, ACPI_MAX_CPUS);
+	CHECK_EQ(info.cpus_dropped, 5);
+}
+
+HTEST(acpi_rejects_bad_rsdp)
+{
+	uint8_t rsdp[36];
+	struct acpi_info info;
+	v2(rsdp, 2);
+	CHECK_EQ(parse(NULL, 0, &info), ACPI_E_NO_RSDP);
+	CHECK_EQ(parse(rsdp, 19, &info), ACPI_E_RSDP);
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_E_RSDP); /* revision 2 needs 36 */
+	rsdp[32] ^= 1;
+	CHECK_EQ(parse(rsdp, 36, &info), ACPI_E_RSDP); /* extended sum */
+	rsdp[32] ^= 1;
+	rsdp[8] ^= 1;
+	CHECK_EQ(parse(rsdp, 36, &info), ACPI_E_RSDP); /* first 20 bytes' sum */
+	rsdp[8] ^= 1;
+	rsdp[0] = 'X';
+	CHECK_EQ(parse(rsdp, 36, &info), ACPI_E_RSDP);
+	rsdp[0] = 'R';
+	CHECK_EQ(parse(rsdp, 36, &info), ACPI_OK);
+}
+
+HTEST(acpi_rejects_bad_root_tables)
+{
+	uint8_t rsdp[20];
+	struct acpi_info info;
+	v1(rsdp, 2);
+	mem[RSDT_AT + 30] ^= 1; /* checksum */
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_E_ROOT);
+	v1(rsdp, 2);
+	memcpy(mem + RSDT_AT, "XSDT", 4); /* wrong signature */
+	seal(RSDT_AT);
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_E_ROOT);
+	v1(rsdp, 2);
+	put32(RSDT_AT + 4, 35); /* shorter than a header */
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_E_ROOT);
+	v1(rsdp, 2);
+	put32(RSDT_AT + 4, 0x7fffffff); /* past every bound */
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_E_ROOT);
+	v1(rsdp, 2);
+	uint32_t far = 0x7ffff000; /* an address the map refuses */
+	memcpy(rsdp + 16, &far, 4);
+	rsdp[8] = 0;
+	uint8_t s = 0;
+	for (int i = 0; i < 20; i++)
+		s += rsdp[i];
+	rsdp[8] = (uint8_t)-s;
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_E_ROOT);
+}
+
+HTEST(acpi_a_bad_madt_is_skipped_or_refused)
+{
+	uint8_t rsdp[20];
+	struct acpi_info info;
+	v1(rsdp, 2);
+	mem[MADT_AT + 50] ^= 1; /* its checksum fails: as if not listed */
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_E_NO_MADT);
+	v1(rsdp, 2);
+	mem[MADT_AT + 45] = 0; /* an entry of length 0 would loop for ever */
+	seal(MADT_AT);
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_E_MADT);
+	v1(rsdp, 2);
+	mem[MADT_AT + 45] = 4; /* a local APIC entry too short for its fields */
+	seal(MADT_AT);
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_E_MADT);
+	v1(rsdp, 2);
+	mem[MADT_AT + 45] = 200; /* runs past the table */
+	seal(MADT_AT);
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_E_MADT);
+	v1(rsdp, 0);
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_E_NO_CPU);
+}
+
+/* Cut the MADT at every length and re-seal it: every result is an error
+ * or a prefix of the processors, and nothing reads past the table (ASan
+ * would see it). */
+HTEST(acpi_survives_every_madt_truncation)
+{
+	uint8_t rsdp[20];
+	struct acpi_info info;
+	v1(rsdp, 3);
+	uint32_t full;
+	memcpy(&full, mem + MADT_AT + 4, 4);
+	int ok = 0;
+	for (uint32_t len = 36; len < full; len++) {
+		v1(rsdp, 3);
+		put32(MADT_AT + 4, len);
+		seal(MADT_AT);
+		int err = parse(rsdp, 20, &info);
+		CHECK(err == ACPI_OK || err == ACPI_E_MADT || err == ACPI_E_NO_CPU);
+		if (err == ACPI_OK) {
+			ok++;
+			CHECK(info.ncpus >= 1 && info.ncpus <= 3);
+		}
+	}
+	CHECK_EQ(ok, 3); /* cut exactly after the 1st, 2nd and 3rd processor */
+	CHECK(strcmp(acpi_error_name(ACPI_E_MADT), "ACPI_E_MADT") == 0);
+	CHECK(strcmp(acpi_error_name(-99), "ACPI_E_UNKNOWN") == 0);
+}

@@ -56,7 +56,7 @@ static struct page_info pages[PAGES_MAX];
 
 struct totals {
 	uint64_t accesses[3], l1_misses[3], l2_misses[3], walk_refs;
-	uint64_t cr3_writes, invlpgs, invpcids;
+	uint64_t cr3_writes, cr3_noflush, invlpgs, invpcids;
 	uint64_t instructions, walks_by[OWNERS];
 };
 
@@ -140,6 +140,7 @@ static void marker(struct run *r, const char *text)
 		}
 		r->t.walk_refs += now->walk_refs - b->walk_refs;
 		r->t.cr3_writes += now->cr3_writes - b->cr3_writes;
+		r->t.cr3_noflush += now->cr3_noflush - b->cr3_noflush;
 		r->t.invlpgs += now->invlpgs - b->invlpgs;
 		r->t.invpcids += now->invpcids - b->invpcids;
 		r->counted++;
@@ -226,9 +227,9 @@ static void report(const struct run *r, const struct tlbsim_geometry *g)
 	       (t->l2_misses[TLBSIM_FETCH] + t->l2_misses[TLBSIM_DATA]) / n, t->walk_refs / n);
 	for (int o = 0; o < OWNERS; o++)
 		printf("\"walks_%s\":%.2f,", owner_names[o], t->walks_by[o] / n);
-	printf("\"cr3_writes\":%.2f,\"invlpgs\":%.2f,\"invpcids\":%.2f,\"faults\":%" PRIu64
+	printf("\"cr3_writes\":%.2f,\"cr3_noflush\":%.2f,\"invlpgs\":%.2f,\"invpcids\":%.2f,\"faults\":%" PRIu64
 	       ",\"source\":\"%s\",\"ps_source\":\"%s\"}\n",
-	       t->cr3_writes / n, t->invlpgs / n, t->invpcids / n,
+	       t->cr3_writes / n, t->cr3_noflush / n, t->invlpgs / n, t->invpcids / n,
 	       tlbsim_stats(r->sim)->faults, g->source, g->ps_source ? g->ps_source : "");
 }
 

@@ -124,6 +124,8 @@ void tlbsim_write_cr3(struct tlbsim *s, uint64_t value)
 	uint16_t pcid = s->pcid;
 	struct tlb_flush f = tlb_rule_cr3(value, s->pcide, &pcid);
 	s->st.cr3_writes++;
+	if (s->pcide && (value >> 63)) /* SDM 3A §4.10.4.1: keeps the PCID's entries */
+		s->st.cr3_noflush++;
 	if (f.fault) {
 		s->st.faults++;
 		return;

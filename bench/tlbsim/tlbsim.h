@@ -67,6 +67,7 @@ struct tlbsim_stats {
 	uint64_t ps_hits[5];         /* walks that started at a PS-cache entry
 					of that level */
 	uint64_t cr3_writes, invlpgs, invpcids, faults;
+	uint64_t cr3_noflush;        /* of cr3_writes: PCIDE = 1, bit 63 set */
 };
 
 struct tlbsim;

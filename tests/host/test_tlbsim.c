@@ -70,6 +70,8 @@ HTEST(tlbsim_kept_pcid_misses_nothing)
 	CHECK_EQ(touch(s, SLOT1, 10, user4k), 10);
 	tlbsim_write_cr3(s, PML4 | 2 | NOFLUSH); /* PCID 2's entries stayed */
 	CHECK_EQ(touch(s, SLOT1, 10, user4k), 0);
+	CHECK_EQ(tlbsim_stats(s)->cr3_writes, 4);
+	CHECK_EQ(tlbsim_stats(s)->cr3_noflush, 3); /* what the cycle model prices apart */
 	tlbsim_free(s);
 }
 
@@ -176,6 +178,7 @@ HTEST(tlbsim_faulting_events_change_nothing)
 	tlbsim_invpcid(s, 1, 5, 0);           /* PCID 5 with PCIDE = 0: #GP */
 	tlbsim_invpcid(s, 4, 0, 0);           /* no type 4: #GP */
 	CHECK_EQ(tlbsim_stats(s)->faults, 3);
+	CHECK_EQ(tlbsim_stats(s)->cr3_noflush, 0);
 	CHECK_EQ(touch(s, SLOT1, 3, user4k), 0);
 	CHECK(tlbsim_preset("no-such-cpu") == NULL);
 	CHECK(tlbsim_preset_at(0) != NULL && tlbsim_preset_at(99) == NULL);

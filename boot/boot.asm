@@ -182,7 +182,7 @@ boot_gdt_ptr:
 
 section .bss nobits alloc write
 align 4096
-global boot_pml4
+global boot_pml4, boot_pdpt_low
 boot_pml4:      resb 4096
 boot_pdpt_low:  resb 4096
 boot_pdpt_high: resb 4096

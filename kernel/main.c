@@ -16,6 +16,7 @@
 #include "ktest.h"
 #include "lapic.h"
 #include "percpu.h"
+#include "smp.h"
 #include "pmm.h"
 #include "syscall.h"
 #include "trap.h"
@@ -78,6 +79,7 @@ void kmain(u32 magic, u64 info_phys)
 	syscall_init();
 	cpu_print();
 	print_memory();
+	smp_init(&boot_info);
 	lapic_timer_start(); /* the tick drives the driver watchdog */
 	drivers_load_modules();
 

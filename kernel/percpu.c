@@ -16,20 +16,30 @@ static struct cpu boot_cpu;
 static u8 boot_kstack[KSTACK_SIZE] __attribute__((aligned(16)));
 static u8 boot_ist[3][IST_STACK_SIZE] __attribute__((aligned(16)));
 
+/* This CPU's GDT and TSS, and its GS base: the kernel's (the user's, 0,
+ * waits in KERNEL_GS_BASE). */
+static void load_cpu(struct cpu *cpu)
+{
+	gdt_load(&cpu->gdt, &cpu->tss, cpu->kstack_top, cpu->ist_top);
+	wrmsr(MSR_GS_BASE, (u64)cpu);
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
+}
+
+void percpu_init_ap(struct cpu *cpu)
+{
+	load_cpu(cpu);
+}
+
 void percpu_init_boot(void)
 {
 	struct cpu *cpu = &boot_cpu;
-	u64 ist_top[3];
 
 	cpu->self = cpu;
 	cpu->id = 0;
 	cpu->kstack_top = (u64)boot_kstack + KSTACK_SIZE;
 	for (int i = 0; i < 3; i++)
-		ist_top[i] = (u64)boot_ist[i] + IST_STACK_SIZE;
-	gdt_load(&cpu->gdt, &cpu->tss, cpu->kstack_top, ist_top);
-	/* The kernel's GS base; the user's (0) waits in KERNEL_GS_BASE. */
-	wrmsr(MSR_GS_BASE, (u64)cpu);
-	wrmsr(MSR_KERNEL_GS_BASE, 0);
+		cpu->ist_top[i] = (u64)boot_ist[i] + IST_STACK_SIZE;
+	load_cpu(cpu);
 	thread_init_boot(cpu->kstack_top);
 
 	cpu->pml4_phys = kpt_new_pml4();

@@ -40,8 +40,9 @@ struct cpu {
 	struct cpu *self; /* %gs:0 */
 	u64 user_rsp;     /* %gs:8, SYSCALL entry scratch */
 	u64 kstack_top;   /* %gs:16, stack for traps and syscalls from ring 3 */
-	u32 id;
+	u32 id;           /* 0 = the BSP; smp_cpu(id) */
 	u32 apic_id;
+	u64 ist_top[3];   /* double fault, NMI, machine check stacks */
 	u64 *pml4;        /* this CPU's PML4 (upper half shared) */
 	u64 pml4_phys;
 	struct thread *thread;       /* running on this CPU */
@@ -72,6 +73,9 @@ static inline void cpu_set_kernel_stack(struct cpu *cpu, u64 top)
 
 /* Set up the boot CPU's struct cpu, GDT, TSS and GS base, and its PML4. */
 void percpu_init_boot(void);
+/* An AP's start (smp.c): load the GDT, TSS and GS base of @cpu, whose
+ * stacks and PML4 the BSP allocated; CR3 already holds its PML4. */
+void percpu_init_ap(struct cpu *cpu);
 /* Set up the slot state for the build's flush strategy (after CPUID);
  * stops the boot with a clear message when the CPU lacks what it needs. */
 void percpu_init_slots(void);

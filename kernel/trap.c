@@ -60,6 +60,11 @@ void idt_init(void)
 	set_gate(VEC_MC, trap_stub_table[VEC_MC], IST_MACHINE_CHECK, 0);
 	/* #BP may be raised from ring 3 with INT3 (DPL 3), nothing else. */
 	set_gate(VEC_BP, trap_stub_table[VEC_BP], 0, 3);
+	idt_load();
+}
+
+void idt_load(void)
+{
 	struct descriptor_ptr p = {sizeof(idt) - 1, (u64)idt};
 	lidt(&p);
 }

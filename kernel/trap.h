@@ -47,6 +47,8 @@ struct fault_info {
 };
 
 void idt_init(void);
+/* Load the (shared) IDT on this CPU: an AP's start-up. */
+void idt_load(void);
 void trap_dispatch(struct trap_frame *f);
 
 /* Short name of an exception vector ("#PF"). */

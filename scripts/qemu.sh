@@ -421,6 +421,7 @@ main() {
     fi
     pick_accel
     say "accel=$ACCEL_NAME ($ACCEL_WHY)"
+    say "cpus=${SMP:-1}"
     if [[ $ACCEL_NAME == kvm ]]; then warn_paravirt_kvm; fi
     if [[ $ACCEL_NAME == bochs ]]; then
         [[ -z ${KERNEL:-} ]] || die "KERNEL= boots under QEMU only, not ACCEL=bochs"

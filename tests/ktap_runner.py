@@ -15,7 +15,9 @@ A suite fails as a whole (one extra failure, ``name: reason``) when: no KTAP
 header, no plan, result count differs from the plan, test numbers out of
 order or repeated, a line containing PANIC, a timeout, a non-zero exit
 status, or, when its output holds ``slotgate:`` lines (kernel suites), the
-last ``slotgate: exit N`` line is missing or N != 0.
+last ``slotgate: exit N`` line is missing or N != 0, or when the launcher
+said ``slotgate: cpus=N`` (scripts/qemu.sh) and the kernel's ``smp: F CPUs
+found ..., S started`` line is missing or F or S is not N.
 
 The last line printed is ``N passed, M failed`` (``, K skipped`` if K > 0);
 the exit status is 0 iff M == 0.
@@ -42,6 +44,8 @@ RESULT_RE = re.compile(
     r"(?:#\s*(?P<directive>.*?))?\s*$")
 SKIP_RE = re.compile(r"^skip\b\s*(?P<reason>.*)$", re.IGNORECASE)
 EXIT_RE = re.compile(r"slotgate: exit (-?\d+)\s*$")
+CPUS_RE = re.compile(r"slotgate: cpus=(\d+)")
+SMP_RE = re.compile(r"smp: (\d+) CPUs found.*?, (\d+) started")
 
 
 @dataclass
@@ -105,6 +109,19 @@ def check_slotgate_exit(lines, problems):
         problems.append(f"slotgate: exit {codes[-1]}")
 
 
+def check_cpus(lines, problems):
+    """Every CPU the emulator was given must be found and started."""
+    want = [m.group(1) for m in map(CPUS_RE.search, lines) if m]
+    if not want:
+        return
+    got = [m.groups() for m in map(SMP_RE.search, lines) if m]
+    if not got:
+        problems.append(f"cpus={want[-1]} but no 'smp: ... started' line")
+    elif got[-1] != (want[-1], want[-1]):
+        problems.append(f"cpus={want[-1]} but the kernel found {got[-1][0]} "
+                        f"and started {got[-1][1]}")
+
+
 def parse_ktap(text):
     """Parse one suite's combined output into a KtapResult (pure)."""
     res = KtapResult()
@@ -151,6 +168,7 @@ def parse_ktap(text):
             res.problems.append(
                 f"{len(res.tests)} results for a plan of {res.plan}")
     check_slotgate_exit(lines, res.problems)
+    check_cpus(lines, res.problems)
     return res
 
 
@@ -311,6 +329,14 @@ def self_test_cases():
         ("kernel exit 1", GOOD.replace("exit 0", "exit 1"), 2, 0, 1,
          ["slotgate: exit 1"]),
         ("guest restarted", GOOD + GOOD, 4, 0, 2, ["KTAP headers"]),
+        ("all cpus started",
+         "slotgate: cpus=2\nsmp: 2 CPUs found (ACPI RSDT), 2 started\n" + GOOD,
+         2, 0, 1, []),
+        ("a cpu left out",
+         "slotgate: cpus=2\nsmp: 2 CPUs found (ACPI RSDT), 1 started\n" + GOOD,
+         2, 0, 1, ["found 2 and started 1"]),
+        ("cpus not found", "slotgate: cpus=4\n" + GOOD, 2, 0, 1,
+         ["no 'smp: ... started' line"]),
         ("indented subtest ignored",
          "KTAP version 1\n1..1\n    KTAP version 1\n    1..1\n"
          "    not ok 1 inner\nok 1 outer\n", 1, 0, 0, []),

@@ -18,6 +18,7 @@
 #define MSR_GS_BASE 0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 #define EFER_SCE (1u << 0)
+#define EFER_LME (1u << 8)
 #define EFER_NXE (1u << 11)
 
 #define CR0_WP (1ull << 16)
@@ -96,6 +97,20 @@ static inline u64 read_rflags(void)
 	u64 v;
 	__asm__ volatile("pushfq; popq %0" : "=r"(v));
 	return v;
+}
+
+/* Interrupts off; the previous RFLAGS for irq_restore(). */
+static inline u64 irq_save(void)
+{
+	u64 flags = read_rflags();
+	cli();
+	return flags;
+}
+
+static inline void irq_restore(u64 flags)
+{
+	if (flags & RFLAGS_IF)
+		sti();
 }
 
 struct __attribute__((packed)) descriptor_ptr {

@@ -1,0 +1,257 @@
+/* smp.c - finding, starting and cross-calling the other CPUs (smp.h). */
+#include "smp.h"
+#include "acpi.h"
+#include "arch/x86.h"
+#include "console.h"
+#include "cpu.h"
+#include "errno.h"
+#include "heap.h"
+#include "kernel.h"
+#include "kpt.h"
+#include "kstring.h"
+#include "lapic.h"
+#include "mb2.h"
+#include "memlayout.h"
+#include "percpu.h"
+#include "pmm.h"
+#include "syscall.h"
+#include "pit.h"
+#include "spinlock.h"
+#include "trap.h"
+#include "vm.h"
+
+#define AP_STACK_SIZE 16384
+#define TRAMPOLINE_PREFERRED 0x8000ull
+
+/* boot/ap_trampoline.asm */
+extern const u8 ap_tramp_start[], ap_tramp_end[], ap_tramp_params[];
+extern void ap_entry64(void);
+/* boot/boot.asm */
+extern u64 boot_pml4[], boot_pdpt_low[];
+
+/* The trampoline's parameter block (ap_trampoline.asm, p_boot_cr3...). */
+struct ap_tramp_params {
+	u64 boot_cr3, efer, cr3, stack, cpu, entry;
+};
+
+static struct cpu *cpus[SMP_MAX_CPUS];
+static unsigned online = 1, found = 1;
+extern u64 *kernel_pml4;
+
+unsigned smp_cpus_online(void) { return online; }
+unsigned smp_cpus_found(void) { return found; }
+struct cpu *smp_cpu(unsigned i) { return i < online ? cpus[i] : NULL; }
+
+/* ACPI tables are read through the direct map; a table outside RAM (the
+ * firmware may put them in "reserved" memory) is mapped into it first,
+ * read-only.  Bounded: acpi.c never asks for more than ACPI_TABLE_MAX. */
+static const void *acpi_map(u64 phys, u32 len, void *ctx)
+{
+	(void)ctx;
+	if (phys + len < phys || phys + len > (1ull << 46))
+		return NULL;
+	for (u64 pa = ALIGN_DOWN(phys, PAGE_SIZE); pa < phys + len; pa += PAGE_SIZE) {
+		struct vm_mapping m;
+		if (!vm_query(kernel_pml4, DIRECT_MAP_BASE + pa, &m) &&
+		    vm_map(kernel_pml4, DIRECT_MAP_BASE + pa, pa, VM_NX | VM_GLOBAL) != 0)
+			return NULL;
+	}
+	return phys_to_virt(phys);
+}
+
+/* A page below 1 MiB that the memory map calls RAM, for the trampoline:
+ * the STARTUP IPI's vector is its page number (SDM 3A §11.6.1). */
+static u64 trampoline_page(const struct mb2_info *mb)
+{
+	for (u64 pa = TRAMPOLINE_PREFERRED; pa < 0x9f000; pa += PAGE_SIZE)
+		for (size_t i = 0; i < mb->mmap_count; i++) {
+			const struct mb2_mmap_entry *e = &mb->mmap[i];
+			if (e->type == MB2_MEM_AVAILABLE && e->base <= pa &&
+			    pa + PAGE_SIZE <= e->base + e->length)
+				return pa;
+		}
+	return 0;
+}
+
+/* --- cross-calls -------------------------------------------------------- */
+
+struct call_box {
+	struct spinlock lock;           /* one caller at a time per target */
+	void (*volatile fn)(void *);
+	void *volatile arg;
+	volatile u32 done;
+};
+static struct call_box boxes[SMP_MAX_CPUS];
+
+static void call_ipi(struct trap_frame *f)
+{
+	(void)f;
+	struct call_box *b = &boxes[this_cpu()->id];
+	if (!b->fn)
+		return;
+	b->fn(b->arg);
+	b->fn = NULL;
+	__atomic_store_n(&b->done, 1, __ATOMIC_RELEASE);
+}
+
+int smp_call(struct cpu *cpu, void (*fn)(void *), void *arg)
+{
+	if (!cpu || cpu == this_cpu() || cpu->id >= online || cpus[cpu->id] != cpu)
+		return -E_INVAL;
+	struct call_box *b = &boxes[cpu->id];
+	u64 flags = irq_save();
+	spin_lock(&b->lock);
+	b->arg = arg;
+	b->done = 0;
+	__atomic_store_n(&b->fn, fn, __ATOMIC_RELEASE);
+	int err = lapic_send_ipi(cpu->apic_id, VEC_CALL) ? 0 : -E_BUSY;
+	for (u64 spins = 0; !err && !__atomic_load_n(&b->done, __ATOMIC_ACQUIRE); spins++) {
+		if (spins > 100000000) {
+			err = -E_BUSY;
+			b->fn = NULL;
+		}
+		pause();
+	}
+	spin_unlock(&b->lock);
+	irq_restore(flags);
+	return err;
+}
+
+/* --- bring-up ------------------------------------------------------------ */
+
+static volatile u32 ap_arrived;
+
+/* The AP's first C code: its own GDT, TSS, GS, IDT, protection bits,
+ * LAPIC and slot state, as the BSP set up its own (main.c). */
+void ap_main(struct cpu *cpu);
+void ap_main(struct cpu *cpu)
+{
+	percpu_init_ap(cpu);
+	idt_load();
+	cpu_enable_protection();
+	percpu_init_slots();
+	lapic_init_ap();
+	syscall_init();
+	__atomic_store_n(&ap_arrived, 1, __ATOMIC_RELEASE);
+	for (;;)
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
+/* A struct cpu with its stacks and PML4 for APIC ID @apic_id; NULL when
+ * out of memory. */
+static struct cpu *new_cpu(unsigned id, u32 apic_id)
+{
+	struct cpu *cpu = kzalloc(sizeof(*cpu));
+	u8 *stack = kzalloc(AP_STACK_SIZE), *ist = kzalloc(3 * IST_STACK_SIZE);
+	u64 pml4 = kpt_new_pml4();
+	if (!cpu || !stack || !ist || !pml4) {
+		kfree(cpu), kfree(stack), kfree(ist);
+		if (pml4)
+			pmm_free(pml4);
+		return NULL;
+	}
+	cpu->self = cpu;
+	cpu->id = id;
+	cpu->apic_id = apic_id;
+	cpu->kstack_top = (u64)stack + AP_STACK_SIZE;
+	for (int i = 0; i < 3; i++)
+		cpu->ist_top[i] = (u64)ist + (u64)(i + 1) * IST_STACK_SIZE;
+	cpu->pml4_phys = pml4;
+	cpu->pml4 = phys_to_virt(pml4);
+	return cpu;
+}
+
+/* Wait up to @ms milliseconds for the AP to say it arrived. */
+static bool wait_arrival(unsigned ms)
+{
+	for (unsigned i = 0; i < ms; i++) {
+		if (__atomic_load_n(&ap_arrived, __ATOMIC_ACQUIRE))
+			return true;
+		pit_wait_ms(1);
+	}
+	return __atomic_load_n(&ap_arrived, __ATOMIC_ACQUIRE);
+}
+
+/* INIT, 10 ms, STARTUP, and a second STARTUP if the first did not take
+ * (SDM 3A §9.4.4.1, the universal start-up algorithm). */
+static bool start_ap(struct cpu *cpu, u64 tramp)
+{
+	struct ap_tramp_params *p =
+		phys_to_virt(tramp + (u64)(ap_tramp_params - ap_tramp_start));
+	p->cr3 = cpu->pml4_phys;
+	p->stack = cpu->kstack_top;
+	p->cpu = (u64)cpu;
+	ap_arrived = 0;
+	if (!lapic_send_init(cpu->apic_id))
+		return false;
+	pit_wait_ms(10);
+	for (int tries = 0; tries < 2; tries++) {
+		if (!lapic_send_startup(cpu->apic_id, (u8)(tramp >> PAGE_SHIFT)))
+			return false;
+		if (wait_arrival(tries == 0 ? 1 : 100))
+			return true;
+	}
+	return false;
+}
+
+static void start_all(const struct acpi_info *info, u64 tramp)
+{
+	u32 me = lapic_id();
+	for (u32 i = 0; i < info->ncpus; i++) {
+		u32 apic = info->cpus[i].apic_id;
+		if (apic == me)
+			continue;
+		if (online == SMP_MAX_CPUS || apic > 0xff) {
+			kprintf("smp: cpu apic %u left out (%s)\n", apic,
+				apic > 0xff ? "x2APIC ID, xAPIC mode" : "SMP_MAX_CPUS");
+			continue;
+		}
+		struct cpu *cpu = new_cpu(online, apic);
+		if (!cpu) {
+			kprintf("smp: cpu apic %u left out (out of memory)\n", apic);
+			continue;
+		}
+		cpus[online] = cpu; /* before it runs: its IPI handler looks */
+		if (start_ap(cpu, tramp)) {
+			online++;
+		} else {
+			cpus[online] = NULL;
+			kprintf("smp: cpu apic %u did not answer its start-up: left out\n", apic);
+		}
+	}
+}
+
+void smp_init(const struct mb2_info *mb)
+{
+	struct acpi_info info;
+	cpus[0] = this_cpu();
+	cpus[0]->apic_id = lapic_id();
+	irq_set_handler(VEC_CALL, call_ipi);
+
+	int err = acpi_parse(mb->rsdp, mb->rsdp_len, acpi_map, NULL, &info);
+	if (err) {
+		kprintf("smp: no CPU list (%s): running on the boot CPU only\n",
+			acpi_error_name(err));
+		return;
+	}
+	found = info.ncpus;
+	u64 tramp = trampoline_page(mb);
+	if (!tramp) {
+		kprintf("smp: no free page below 1 MiB for the trampoline\n");
+		return;
+	}
+	memcpy(phys_to_virt(tramp), ap_tramp_start, (size_t)(ap_tramp_end - ap_tramp_start));
+	struct ap_tramp_params *p =
+		phys_to_virt(tramp + (u64)(ap_tramp_params - ap_tramp_start));
+	p->boot_cr3 = kernel_virt_to_phys(boot_pml4);
+	p->efer = rdmsr(MSR_EFER) & (EFER_LME | EFER_NXE);
+	p->entry = (u64)ap_entry64;
+	/* The boot tables' identity map, dropped by boot.asm, comes back for
+	 * the bring-up: the trampoline runs there while it enables paging.
+	 * No CPU but the starting AP uses these tables. */
+	boot_pml4[0] = kernel_virt_to_phys(boot_pdpt_low) | PTE_P | PTE_RW;
+	start_all(&info, tramp);
+	boot_pml4[0] = 0;
+	kprintf("smp: %u CPUs found (ACPI %s, %u disabled), %u started, trampoline 0x%lx\n",
+		found, info.xsdt ? "XSDT" : "RSDT", info.cpus_disabled, online, tramp);
+}

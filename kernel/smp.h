@@ -1,0 +1,42 @@
+/*
+ * smp.h - the other CPUs: found in the ACPI MADT, started by INIT-SIPI-SIPI
+ * from a trampoline (boot/ap_trampoline.asm), and reached by cross-calls
+ * (issue 13, docs/smp.md).
+ *
+ * Each CPU has its own struct cpu (percpu.h) with its own PML4, GDT, TSS,
+ * IST stacks and GS base; the IDT and the kernel's upper half are shared.
+ * The BSP is cpus[0].  A CPU that does not answer its start-up is
+ * reported and left out; the boot goes on.
+ *
+ * Today the APs only idle and answer cross-calls: threads, gates and
+ * drivers still run on the BSP alone, and the kernel's allocators are
+ * used by the BSP only (an AP allocates nothing).  A cross-call runs a
+ * function on another CPU in its interrupt handler, with interrupts off,
+ * and the caller waits for it (bounded).
+ */
+#ifndef SLOTGATE_SMP_H
+#define SLOTGATE_SMP_H
+
+#include "types.h"
+
+#define SMP_MAX_CPUS 16
+#define VEC_CALL 0xf0 /* cross-call IPI */
+
+struct cpu;
+struct mb2_info;
+
+/* Find the CPUs (ACPI MADT through the multiboot2 RSDP) and start every
+ * one but the BSP; prints what it found and started. */
+void smp_init(const struct mb2_info *mb);
+
+/* CPUs running (the BSP included), and how many the MADT listed. */
+unsigned smp_cpus_online(void);
+unsigned smp_cpus_found(void);
+/* Online CPU @i (0 = the BSP), NULL past the last. */
+struct cpu *smp_cpu(unsigned i);
+
+/* Run @fn(@arg) on @cpu and wait for it to finish: 0, -E_INVAL (not an
+ * online CPU, or this one) or -E_BUSY (it did not answer in time). */
+int smp_call(struct cpu *cpu, void (*fn)(void *), void *arg);
+
+#endif

@@ -28,7 +28,7 @@ KCFLAGS := -std=c11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
 	-mno-red-zone -mcmodel=kernel -mgeneral-regs-only -mno-sse -mno-mmx \
 	-mno-80387 -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
 	-O2 -g -Wall -Wextra -Werror -MMD -MP -Ikernel -Islots -Ibench \
-	-Idrivers/include -DFLUSH_NAME='"$(FLUSH)"' -DFLUSH=$(FLUSH_ID) \
+	-Idrivers/include -DFLUSH_NAME='"$(FLUSH)"' -DFLUSH_TOKEN=$(FLUSH) -DFLUSH=$(FLUSH_ID) \
 	-DFASTPATH=$(FASTPATH)
 KLDFLAGS := -nostdlib -static -z max-page-size=0x1000 -T boot/kernel.ld
 
@@ -224,6 +224,8 @@ slow-isos:
 
 # The suite for strategy $(1) under accelerator $(2).
 suite = "kernel-$(1)-$(2)=ACCEL=$(2) $(QEMU) $(B)/$(1)/slotgate-test.iso"
+# The same with $(3) CPUs (issue 13); the runner holds the kernel to them.
+suite_smp = "kernel-$(1)-$(2)-smp$(3)=SMP=$(3) ACCEL=$(2) $(QEMU) $(B)/$(1)/slotgate-test.iso"
 # reload and invlpg run under ACCEL (tcg when auto finds no KVM); the PCID
 # strategies need a CPU with PCID: Bochs, unless ACCEL names kvm or bochs.
 PCID_ACCEL := $(if $(filter kvm bochs,$(ACCEL)),$(ACCEL),bochs)
@@ -241,8 +243,9 @@ test: $(HTEST) all-isos
 		"bochsrc=$(PYTHON) tests/check_bochsrc.py $(B)/reload/slotgate-test.iso"
 
 # What CI runs: the test matrix under tcg, the exact icount runs, the two
-# TCG strategies under Bochs as well, and reload and pcid with the gate
-# fast path built out (every gate by the slow path).
+# TCG strategies under Bochs as well, reload and pcid with the gate fast
+# path built out (every gate by the slow path), and every strategy with 2
+# CPUs (reload with 4 too, and once more under multi-threaded TCG).
 check: $(HTEST) all-isos slow-isos $(TLBSIM)
 	$(RUNNER) "host=$(HTEST)" \
 		$(call suite,reload,tcg) $(call suite,invlpg,tcg) \
@@ -250,6 +253,10 @@ check: $(HTEST) all-isos slow-isos $(TLBSIM)
 		$(call suite,reload,icount) $(call suite,invlpg,icount) \
 		$(call suite,reload,bochs) $(call suite,invlpg,bochs) \
 		$(call suite,pcid,bochs) $(call suite,invpcid,bochs) \
+		$(call suite_smp,reload,tcg,2) $(call suite_smp,invlpg,tcg,2) \
+		$(call suite_smp,pcid,bochs,2) $(call suite_smp,invpcid,bochs,2) \
+		$(call suite_smp,reload,tcg,4) \
+		"kernel-reload-mttcg-smp4=SMP=4 TCG_THREAD=multi ACCEL=tcg $(QEMU) $(B)/reload/slotgate-test.iso" \
 		"budget-reload=$(PYTHON) tests/check_budget.py reload $(B)/reload/slotgate.iso" \
 		"budget-invlpg=$(PYTHON) tests/check_budget.py invlpg $(B)/invlpg/slotgate.iso" \
 		"refusal=$(PYTHON) tests/check_refusal.py $(B)/pcid/slotgate.iso $(B)/invpcid/slotgate.iso" \

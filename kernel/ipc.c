@@ -1,5 +1,6 @@
 /* ipc.c - the synchronous endpoint (see ipc.h). */
 #include "ipc.h"
+#include "bkl.h"
 #include "ipc_endpoint.h"
 #include "arch/x86.h"
 #include "errno.h"
@@ -45,6 +46,7 @@ static void ipc_switch(struct cpu *cpu, struct thread *to, struct ipc_frame *to_
 		       i64 result)
 {
 	struct thread *from = cpu->thread;
+	thread_adopt(to); /* the partner runs here: the server migrates */
 	from->kstack_top = cpu->kstack_top;
 	/* A client leaves its view shown; a server (on its own CR3) keeps the
 	 * view it had, its own application's, for the scheduler. */
@@ -117,8 +119,7 @@ static void wait_for_call(struct thread *t)
 	while (t->state == THREAD_BLOCKED) {
 		thread_yield();
 		if (t->state == THREAD_BLOCKED) {
-			sti_hlt();
-			cli();
+			kernel_wait();
 		}
 	}
 }
@@ -212,14 +213,14 @@ void ipc_close(void)
 		 * the one it saved may be a client's that has gone since (it
 		 * shows its own again as it leaves reply_wait). */
 		ipc_ep.server->view = NULL;
-		ipc_ep.server->state = THREAD_READY; /* its reply_wait returns -E_DEAD */
+		thread_ready(ipc_ep.server); /* its reply_wait returns -E_DEAD */
 		ipc_ep.server = NULL;
 	}
 	if (ipc_ep.client) {
 		/* A server gone without replying: its client is not left
 		 * blocked for ever. */
 		ipc_ep.client->ipc_value = -E_DEAD;
-		ipc_ep.client->state = THREAD_READY;
+		thread_ready(ipc_ep.client);
 		ipc_ep.client = NULL;
 	}
 }
@@ -235,7 +236,7 @@ static void server_ended(void)
 	ipc_ep.server = NULL;
 	if (ipc_ep.client) {
 		ipc_ep.client->ipc_value = -E_DEAD;
-		ipc_ep.client->state = THREAD_READY;
+		thread_ready(ipc_ep.client);
 		ipc_ep.client = NULL;
 		ipc_ep.long_client = NULL;
 	}

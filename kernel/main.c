@@ -16,6 +16,7 @@
 #include "ktest.h"
 #include "lapic.h"
 #include "percpu.h"
+#include "bkl.h"
 #include "smp.h"
 #include "pmm.h"
 #include "syscall.h"
@@ -70,6 +71,7 @@ void kmain(u32 magic, u64 info_phys)
 	kpt_init(&boot_info);
 	vga_init();
 	percpu_init_boot();
+	bkl_acquire(); /* kernel code holds it (bkl.h) */
 	idt_init();
 	cpu_enable_protection();
 	percpu_init_slots();

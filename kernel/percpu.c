@@ -6,6 +6,7 @@
 #include "kernel.h"
 #include "kpt.h"
 #include "memlayout.h"
+#include "smp.h"
 #include <stddef.h>
 
 _Static_assert(offsetof(struct cpu, self) == 0, "this_cpu() reads %gs:0");
@@ -55,6 +56,40 @@ void view_switch_ports(struct slot_cpu *c, struct view *from, struct view *to)
 		tss_permit_ports(&cpu->tss, from->io_base, from->io_count, false);
 	if (to && to->io_count)
 		tss_permit_ports(&cpu->tss, to->io_base, to->io_count, true);
+}
+
+struct slot_cpu *slot_cpu_at(unsigned i)
+{
+	struct cpu *cpu = smp_cpu(i);
+	return cpu ? &cpu->slots : NULL;
+}
+
+struct slot_call {
+	void (*fn)(struct slot_cpu *, struct view *, u64);
+	struct slot_cpu *c;
+	struct view *v;
+	u64 va;
+};
+
+static void slot_call_here(void *arg)
+{
+	struct slot_call *s = arg;
+	s->fn(s->c, s->v, s->va);
+}
+
+void slot_cpu_call(struct slot_cpu *c, void (*fn)(struct slot_cpu *, struct view *, u64),
+		   struct view *v, u64 va)
+{
+	struct cpu *cpu = container_of(c, struct cpu, slots);
+	struct slot_call s = {fn, c, v, va};
+	if (cpu == this_cpu()) {
+		fn(c, v, va);
+		return;
+	}
+	/* A CPU that cannot be made to forget would leave a stale
+	 * translation behind a frame about to be reused: stop. */
+	if (smp_call(cpu, slot_call_here, &s) != 0)
+		panic("shootdown: cpu %u does not answer", cpu->id);
 }
 
 void percpu_init_slots(void)

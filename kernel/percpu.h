@@ -5,7 +5,8 @@
  * points at itself, so this_cpu() is one load (%gs:0).  While ring 3 runs,
  * the user's GS base is live and the kernel's sits in IA32_KERNEL_GS_BASE;
  * every entry from ring 3 (trap stub, SYSCALL) starts with SWAPGS (SDM 2B
- * SWAPGS).  One CPU today; nothing here is global so SMP only adds structs.
+ * SWAPGS).  One struct per CPU (smp.h); the BSP's is static, the APs' are
+ * allocated at their start-up.
  *
  * The asm stubs read it through offsets generated from this struct at
  * build time (stubs/asm-offsets.c); `self` stays first, for this_cpu().
@@ -31,6 +32,7 @@ struct cpu_counters {
 	u64 preempted_in_driver;
 	u64 fastpath_calls;   /* gates entered by the fast path */
 	u64 ipc_fastpath;     /* IPC switches straight back to ring 3 */
+	u64 bkl_contended;    /* entries that found the big kernel lock taken */
 	u64 fastpath_miss[FASTPATH_MISS_COUNT]; /* sent to the slow path, by why */
 };
 
@@ -43,9 +45,12 @@ struct cpu {
 	u32 id;           /* 0 = the BSP; smp_cpu(id) */
 	u32 apic_id;
 	u64 ist_top[3];   /* double fault, NMI, machine check stacks */
+	u8 bkl_held;      /* this CPU holds the big kernel lock (bkl.h) */
+	u8 kicked;        /* smp_wake() since its idle thread last looked */
 	u64 *pml4;        /* this CPU's PML4 (upper half shared) */
 	u64 pml4_phys;
 	struct thread *thread;       /* running on this CPU */
+	struct thread *idle;         /* an AP's idle thread (NULL: the BSP) */
 	struct slot_cpu slots;       /* the view shown, PCIDs, flush counters */
 	struct gdt gdt;
 	struct tss tss;

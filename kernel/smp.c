@@ -2,6 +2,8 @@
 #include "smp.h"
 #include "acpi.h"
 #include "arch/x86.h"
+#include "bkl.h"
+#include "thread.h"
 #include "console.h"
 #include "cpu.h"
 #include "errno.h"
@@ -33,6 +35,8 @@ extern u64 boot_pml4[], boot_pdpt_low[];
 struct ap_tramp_params {
 	u64 boot_cr3, efer, cr3, stack, cpu, entry;
 };
+
+_Static_assert(SMP_MAX_CPUS <= VIEW_MAX_CPUS, "a view keeps one PCID per CPU");
 
 static struct cpu *cpus[SMP_MAX_CPUS];
 static unsigned online = 1, found = 1;
@@ -77,21 +81,36 @@ static u64 trampoline_page(const struct mb2_info *mb)
 
 struct call_box {
 	struct spinlock lock;           /* one caller at a time per target */
-	void (*volatile fn)(void *);
-	void *volatile arg;
-	volatile u32 done;
+	void (*fn)(void *);             /* claimed (swapped to NULL) by the target */
+	void *arg;
+	u32 done;
 };
 static struct call_box boxes[SMP_MAX_CPUS];
+
+void smp_serve_calls(void)
+{
+	struct call_box *b = &boxes[this_cpu()->id];
+	void (*fn)(void *) = __atomic_exchange_n(&b->fn, NULL, __ATOMIC_ACQUIRE);
+	if (!fn)
+		return;
+	fn(b->arg);
+	__atomic_store_n(&b->done, 1, __ATOMIC_RELEASE);
+}
 
 static void call_ipi(struct trap_frame *f)
 {
 	(void)f;
-	struct call_box *b = &boxes[this_cpu()->id];
-	if (!b->fn)
+	smp_serve_calls();
+}
+
+static void wake_ipi(struct trap_frame *f) { (void)f; }
+
+void smp_wake(struct cpu *cpu)
+{
+	if (!cpu || cpu == this_cpu())
 		return;
-	b->fn(b->arg);
-	b->fn = NULL;
-	__atomic_store_n(&b->done, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&cpu->kicked, 1, __ATOMIC_RELEASE);
+	lapic_send_ipi(cpu->apic_id, VEC_WAKE);
 }
 
 int smp_call(struct cpu *cpu, void (*fn)(void *), void *arg)
@@ -105,13 +124,19 @@ int smp_call(struct cpu *cpu, void (*fn)(void *), void *arg)
 	b->done = 0;
 	__atomic_store_n(&b->fn, fn, __ATOMIC_RELEASE);
 	int err = lapic_send_ipi(cpu->apic_id, VEC_CALL) ? 0 : -E_BUSY;
-	for (u64 spins = 0; !err && !__atomic_load_n(&b->done, __ATOMIC_ACQUIRE); spins++) {
-		if (spins > 100000000) {
+	for (u64 spins = 0; !__atomic_load_n(&b->done, __ATOMIC_ACQUIRE); spins++) {
+		/* Give up only while the target has not claimed the call: once
+		 * it has, it runs it, and the caller waits for the end. */
+		if ((err || spins > 100000000) &&
+		    __atomic_exchange_n(&b->fn, NULL, __ATOMIC_ACQUIRE)) {
 			err = -E_BUSY;
-			b->fn = NULL;
+			break;
 		}
+		smp_serve_calls(); /* two CPUs calling each other */
 		pause();
 	}
+	if (__atomic_load_n(&b->done, __ATOMIC_ACQUIRE))
+		err = 0; /* sent or not, it ran */
 	spin_unlock(&b->lock);
 	irq_restore(flags);
 	return err;
@@ -132,9 +157,13 @@ void ap_main(struct cpu *cpu)
 	percpu_init_slots();
 	lapic_init_ap();
 	syscall_init();
+	/* Arrived, all set up; the scheduler needs the big kernel lock,
+	 * which the BSP holds until it first waits or enters ring 3. */
+	thread_init_ap();
+	lapic_timer_start();
 	__atomic_store_n(&ap_arrived, 1, __ATOMIC_RELEASE);
-	for (;;)
-		__asm__ volatile("sti; hlt; cli" ::: "memory");
+	bkl_acquire();
+	thread_idle_loop();
 }
 
 /* A struct cpu with its stacks and PML4 for APIC ID @apic_id; NULL when
@@ -144,8 +173,11 @@ static struct cpu *new_cpu(unsigned id, u32 apic_id)
 	struct cpu *cpu = kzalloc(sizeof(*cpu));
 	u8 *stack = kzalloc(AP_STACK_SIZE), *ist = kzalloc(3 * IST_STACK_SIZE);
 	u64 pml4 = kpt_new_pml4();
-	if (!cpu || !stack || !ist || !pml4) {
+	struct thread *idle = thread_new_idle();
+	if (!cpu || !stack || !ist || !pml4 || !idle) {
 		kfree(cpu), kfree(stack), kfree(ist);
+		if (idle)
+			idle->state = THREAD_FREE;
 		if (pml4)
 			pmm_free(pml4);
 		return NULL;
@@ -158,6 +190,7 @@ static struct cpu *new_cpu(unsigned id, u32 apic_id)
 		cpu->ist_top[i] = (u64)ist + (u64)(i + 1) * IST_STACK_SIZE;
 	cpu->pml4_phys = pml4;
 	cpu->pml4 = phys_to_virt(pml4);
+	cpu->idle = idle;
 	return cpu;
 }
 
@@ -215,6 +248,8 @@ static void start_all(const struct acpi_info *info, u64 tramp)
 		if (start_ap(cpu, tramp)) {
 			online++;
 		} else {
+			/* Its struct, stacks and PML4 stay allocated: a late
+			 * start-up would still use them. */
 			cpus[online] = NULL;
 			kprintf("smp: cpu apic %u did not answer its start-up: left out\n", apic);
 		}
@@ -227,6 +262,7 @@ void smp_init(const struct mb2_info *mb)
 	cpus[0] = this_cpu();
 	cpus[0]->apic_id = lapic_id();
 	irq_set_handler(VEC_CALL, call_ipi);
+	irq_set_handler(VEC_WAKE, wake_ipi);
 
 	int err = acpi_parse(mb->rsdp, mb->rsdp_len, acpi_map, NULL, &info);
 	if (err) {

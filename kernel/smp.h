@@ -8,19 +8,20 @@
  * The BSP is cpus[0].  A CPU that does not answer its start-up is
  * reported and left out; the boot goes on.
  *
- * Today the APs only idle and answer cross-calls: threads, gates and
- * drivers still run on the BSP alone, and the kernel's allocators are
- * used by the BSP only (an AP allocates nothing).  A cross-call runs a
- * function on another CPU in its interrupt handler, with interrupts off,
- * and the caller waits for it (bounded).
+ * Every AP runs the scheduler on its own run queue (thread.h) under the
+ * big kernel lock (bkl.h), its idle thread halting when nothing is ready.
+ * A cross-call runs a function on another CPU in its interrupt handler,
+ * with interrupts off and without the big kernel lock, and the caller
+ * waits for it (bounded).
  */
 #ifndef SLOTGATE_SMP_H
 #define SLOTGATE_SMP_H
 
 #include "types.h"
 
-#define SMP_MAX_CPUS 16
+#define SMP_MAX_CPUS 8 /* VIEW_MAX_CPUS: a view keeps a PCID per CPU */
 #define VEC_CALL 0xf0 /* cross-call IPI */
+#define VEC_WAKE 0xf1 /* wake a halted CPU: its handler does nothing */
 
 struct cpu;
 struct mb2_info;
@@ -38,5 +39,10 @@ struct cpu *smp_cpu(unsigned i);
 /* Run @fn(@arg) on @cpu and wait for it to finish: 0, -E_INVAL (not an
  * online CPU, or this one) or -E_BUSY (it did not answer in time). */
 int smp_call(struct cpu *cpu, void (*fn)(void *), void *arg);
+/* Run the cross-call waiting for this CPU, if any: from its IPI, and
+ * from every loop that spins with IF = 0 (bkl_wait, smp_call). */
+void smp_serve_calls(void);
+/* Interrupt @cpu out of HLT (a thread was queued for it). */
+void smp_wake(struct cpu *cpu);
 
 #endif

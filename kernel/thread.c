@@ -1,28 +1,36 @@
 /* thread.c - kernel threads and the round-robin scheduler (see thread.h). */
 #include "thread.h"
 #include "arch/x86.h"
+#include "bkl.h"
 #include "driver.h"
 #include "flush.h"
 #include "heap.h"
 #include "kernel.h"
 #include "kstring.h"
 #include "percpu.h"
+#include "errno.h"
+#include "smp.h"
 
 extern void thread_switch(u64 *save_rsp, u64 new_rsp);
 extern void thread_start(void);
 
 static struct thread threads[THREAD_MAX];
 
-void thread_init_boot(u64 kstack_top)
+/* @t, running this CPU's boot context, heads its run queue. */
+static void init_cpu_thread(struct thread *t, u64 kstack_top)
 {
 	struct cpu *cpu = this_cpu();
-	struct thread *t = &threads[0];
-
-	t->id = 0;
 	t->state = THREAD_RUNNING;
 	t->kstack_top = kstack_top;
 	t->next = t;
+	t->cpu = cpu;
 	cpu->thread = t;
+}
+
+void thread_init_boot(u64 kstack_top)
+{
+	threads[0].id = 0;
+	init_cpu_thread(&threads[0], kstack_top);
 }
 
 static struct thread *alloc_thread(void)
@@ -37,13 +45,23 @@ static struct thread *alloc_thread(void)
 	return NULL;
 }
 
-/* Insert @t after the running thread in this CPU's circular run queue. */
-static void enqueue(struct thread *t)
+/* Insert @t after the running thread in @cpu's circular run queue. */
+static void enqueue_on(struct cpu *cpu, struct thread *t)
 {
-	struct thread *cur = this_cpu()->thread;
+	struct thread *cur = cpu->thread;
 	t->next = cur->next;
 	cur->next = t;
+	t->cpu = cpu;
+	smp_wake(cpu);
 }
+
+void thread_ready(struct thread *t)
+{
+	t->state = THREAD_READY;
+	smp_wake(t->cpu);
+}
+
+static void enqueue(struct thread *t) { enqueue_on(this_cpu(), t); }
 
 static void dequeue(struct thread *t)
 {
@@ -52,6 +70,20 @@ static void dequeue(struct thread *t)
 		p = p->next;
 	p->next = t->next;
 	t->next = NULL;
+}
+
+struct thread *thread_new_idle(void)
+{
+	struct thread *t = alloc_thread();
+	if (t)
+		t->state = THREAD_BLOCKED; /* taken: its CPU starts it */
+	return t;
+}
+
+void thread_init_ap(void)
+{
+	struct cpu *cpu = this_cpu();
+	init_cpu_thread(cpu->idle, cpu->kstack_top);
 }
 
 struct thread *thread_create(void (*fn)(void *), void *arg)
@@ -79,6 +111,20 @@ struct thread *thread_create(void (*fn)(void *), void *arg)
 	return t;
 }
 
+/* @prev, just switched out, goes to the run queue it was asked to move
+ * to.  Safe before its context is saved: no other CPU can pick it until
+ * this one drops the big kernel lock, which it holds across the switch
+ * (bkl.h). */
+static void move_switched_out(struct thread *prev)
+{
+	struct cpu *to = prev->move_to;
+	prev->move_to = NULL;
+	if (prev->state != THREAD_READY || to == prev->cpu)
+		return; /* blocked or dead meanwhile: it moves when woken */
+	dequeue(prev);
+	enqueue_on(to, prev);
+}
+
 /* Switch from the running thread to @next, carrying the per-thread parts
  * of the CPU state: the view shown and the kernel stack for ring 3. */
 static void switch_to(struct cpu *cpu, struct thread *next)
@@ -91,6 +137,8 @@ static void switch_to(struct cpu *cpu, struct thread *next)
 		prev->state = THREAD_READY;
 	next->state = THREAD_RUNNING;
 	cpu->thread = next;
+	if (prev->move_to)
+		move_switched_out(prev);
 	if (prev->own) /* it ran on an address space of its own */
 		slot_cpu_reload(&cpu->slots);
 	view_switch(&cpu->slots, next->view);
@@ -101,12 +149,15 @@ static void switch_to(struct cpu *cpu, struct thread *next)
 	thread_switch(&prev->saved_rsp, next->saved_rsp);
 }
 
+/* The next ready thread after @cur in its CPU's queue; an AP's idle
+ * thread only when no other is ready. */
 static struct thread *pick_next(struct thread *cur)
 {
+	struct thread *idle = cur->cpu->idle;
 	for (struct thread *t = cur->next; t != cur; t = t->next)
-		if (t->state == THREAD_READY)
+		if (t->state == THREAD_READY && t != idle)
 			return t;
-	return NULL;
+	return idle && idle != cur && idle->state == THREAD_READY ? idle : NULL;
 }
 
 void thread_yield(void)
@@ -155,13 +206,62 @@ void thread_join(struct thread *t)
 	while (t->state != THREAD_DEAD) {
 		thread_yield(); /* give @t the CPU at once, if it is ready */
 		if (t->state != THREAD_DEAD)
-			sti_hlt(); /* else wait for the timer */
+			kernel_wait(); /* else wait for the timer */
 	}
 	cli();
 	dequeue(t);
 	drivers_release_thread(t->id);
 	kfree(t->stack);
 	t->state = THREAD_FREE;
+}
+
+void thread_adopt(struct thread *t)
+{
+	struct cpu *cpu = this_cpu();
+	if (t->cpu == cpu)
+		return;
+	BUG_ON(t->state == THREAD_RUNNING);
+	dequeue(t);
+	enqueue_on(cpu, t);
+}
+
+int thread_move(struct thread *t, struct cpu *to)
+{
+	if (!t || !to || t->state == THREAD_FREE || t->state == THREAD_DEAD)
+		return -E_INVAL;
+	if (t->id == 0 || t == t->cpu->idle)
+		return -E_PERM; /* a CPU's boot thread stays */
+	if (t->cpu == to)
+		return 0;
+	if (t->state == THREAD_RUNNING) {
+		t->move_to = to; /* at its next switch (move_switched_out) */
+		if (t == this_cpu()->thread)
+			thread_yield();
+		return 0;
+	}
+	dequeue(t);
+	enqueue_on(to, t);
+	return 0;
+}
+
+/* An idle AP halts without the big kernel lock and takes it only when
+ * kicked (smp_wake: a thread was queued or woken for it) or, as a safety
+ * net, once every IDLE_POLL_TICKS timer ticks; its timer ticks meanwhile
+ * take no lock (trap.c), so idle CPUs do not contend with busy ones. */
+#define IDLE_POLL_TICKS 10
+
+void thread_idle_loop(void)
+{
+	struct cpu *cpu = this_cpu();
+	for (;;) {
+		thread_yield();
+		bkl_release();
+		u64 until = cpu->counters.timer_ticks + IDLE_POLL_TICKS;
+		while (!__atomic_exchange_n(&cpu->kicked, 0, __ATOMIC_ACQUIRE) &&
+		       cpu->counters.timer_ticks < until)
+			sti_hlt(), cli();
+		bkl_acquire();
+	}
 }
 
 unsigned thread_count(void)

@@ -10,15 +10,19 @@
  * it (thread migration).
  *
  * Preemption happens only where the interrupted code had IF set: ring 3,
- * or kernel code waiting in sti_hlt().  Kernel code otherwise runs with
- * interrupts off, so it needs no locks on one CPU.
+ * or kernel code waiting in kernel_wait().  Kernel code otherwise runs
+ * with interrupts off and holds the big kernel lock (bkl.h), so it needs
+ * no other lock.  Each CPU has its own queue; a thread moves between
+ * them by thread_move() (affinity) or when an IPC partner on another CPU
+ * takes it over (thread_adopt); an AP with nothing ready runs its idle
+ * thread, which halts.
  */
 #ifndef SLOTGATE_THREAD_H
 #define SLOTGATE_THREAD_H
 
 #include "types.h"
 
-#define THREAD_MAX 16
+#define THREAD_MAX 32 /* the APs' idle threads among them */
 #define THREAD_STACK_SIZE (16u << 10)
 
 struct gate_frame;
@@ -50,10 +54,29 @@ struct thread {
 	void (*fn)(void *);
 	void *arg;
 	struct thread *next;          /* run queue */
+	struct cpu *cpu;              /* whose run queue it is in */
+	struct cpu *move_to;          /* set: move there at its next switch */
 };
 
 /* Make the boot context thread 0 of this CPU. */
 void thread_init_boot(u64 kstack_top);
+/* A thread for an AP's idle thread (the BSP reserves it, smp.c), or
+ * NULL; the AP makes its boot context that thread, run only when nothing
+ * else is ready, with thread_init_ap(). */
+struct thread *thread_new_idle(void);
+void thread_init_ap(void);
+/* An AP's life once started: run what is ready, else halt. */
+__attribute__((noreturn)) void thread_idle_loop(void);
+/* Put @t (not running) into this CPU's run queue: an IPC partner woken
+ * here from another CPU's queue (ipc.c migrates the server, not the
+ * call). */
+void thread_adopt(struct thread *t);
+/* Move @t to @to's run queue: at once when it is not running, at its
+ * next switch when it is (the running thread gives the CPU away at once).
+ * 0, -E_INVAL, or -E_PERM for a CPU's boot or idle thread. */
+int thread_move(struct thread *t, struct cpu *to);
+/* @t (blocked) may run again; its CPU is kicked out of its idle wait. */
+void thread_ready(struct thread *t);
 /* A new ready thread running fn(arg); NULL when out of threads or memory. */
 struct thread *thread_create(void (*fn)(void *), void *arg);
 /* Wait (sti_hlt) until @t has finished, then free it. */

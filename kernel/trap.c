@@ -1,5 +1,7 @@
 /* trap.c - the IDT, exception reports, trap_catch() and IRQ dispatch. */
 #include "trap.h"
+#include "bkl.h"
+#include "smp.h"
 #include "arch/x86.h"
 #include "console.h"
 #include "cpu.h"
@@ -139,6 +141,24 @@ static void exception(struct trap_frame *f)
 
 void trap_dispatch(struct trap_frame *f)
 {
+	struct cpu *cpu = this_cpu();
+	/* An idle AP's tick only counts: its idle loop looks for work by
+	 * itself (thread_idle_loop), without contending for the lock. */
+	if (f->vector == VEC_TIMER && cpu->thread == cpu->idle && !cpu->bkl_held) {
+		cpu->counters.timer_ticks++;
+		lapic_eoi();
+		return;
+	}
+	/* Traps from ring 3 and interrupts run under the big kernel lock,
+	 * which this CPU may not hold yet (ring 3, kernel_wait: bkl.h); an
+	 * exception in ring 0 runs under whatever its kernel code holds -
+	 * the lock, or nothing in a cross-call, which must not wait for the
+	 * CPU waiting for it.  The cross-call and wake-up IPIs, NMI and #MC
+	 * never take it. */
+	bool user = (f->cs & 3) == 3;
+	if (f->vector != VEC_CALL && f->vector != VEC_WAKE && f->vector != VEC_NMI &&
+	    f->vector != VEC_MC && (user || f->vector >= 32))
+		bkl_acquire();
 	if (f->vector < 32) {
 		exception(f);
 		return;

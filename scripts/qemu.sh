@@ -13,6 +13,8 @@
 #   ACCEL=auto|tcg|icount|kvm|bochs  (default auto: kvm only if /dev/kvm is
 #          usable AND the host CPU has vmx/svm, else tcg)
 #   SMP=1  MEM=512M  GDB=1 (QEMU waits for gdb on :1234)  QEMU_EXTRA="args"
+#   TCG_THREAD=single|multi  (tcg: one host thread for every vCPU, or one
+#          each - MTTCG, real parallelism; QEMU's default otherwise)
 #   KERNEL=bzImage [INITRD=file] [APPEND="cmdline"]: boot that kernel
 #          (-kernel/-initrd/-append) instead of an ISO, which is then not
 #          given; QEMU only (scripts/linux_peer.sh boots Debian's Linux so)
@@ -232,7 +234,7 @@ qemu_args() {
         QARGS+=(-cdrom "$ISO" -boot d)
     fi
     case $ACCEL_NAME in
-    tcg) QARGS+=(-accel tcg -cpu max) ;;
+    tcg) QARGS+=(-accel "tcg${TCG_THREAD:+,thread=$TCG_THREAD}" -cpu max) ;;
     icount) QARGS+=(-accel tcg -cpu max -icount 'shift=0,sleep=off'
         -rtc 'base=2000-01-01T00:00:00,clock=vm') ;;
     kvm) QARGS+=(-accel kvm -cpu host) ;;

@@ -124,6 +124,7 @@ static inline void view_load_own(struct slot_cpu *c, struct view *v, u64 *cr3)
 {
 	if (flush_uses_pcid() && (*cr3 & CR3_PCID_MASK) != v->pcid[c->id])
 		*cr3 = view_own_cr3(c, v);
+	c->own = v; /* a shootdown of @v must reach this CPU (view.h) */
 	tlb_write_cr3(&c->counters, *cr3);
 	if (flush_uses_pcid())
 		*cr3 |= CR3_NOFLUSH;
@@ -135,6 +136,7 @@ static inline void view_load_own(struct slot_cpu *c, struct view *v, u64 *cr3)
 static inline void slot_cpu_reload(struct slot_cpu *c)
 {
 	u64 cr3 = c->pml4_phys;
+	c->own = NULL;
 	if (flush_uses_pcid() && c->current) {
 		enum pcid_grant grant;
 		cr3 |= pcid_of(c, c->current, &grant);

@@ -9,6 +9,7 @@
 #include "kernel.h"
 #include "kpt.h"
 #include "kstring.h"
+#include "lapic.h"
 #include "ptrclass.h"
 #include "window.h"
 #include "memlayout.h"
@@ -151,7 +152,7 @@ static i64 enter(struct cpu *cpu, struct driver *d, u64 handler,
 	 * between here and SYSRET: no CLI/STI on the path. */
 	f.caller_view = cpu->slots.current;
 	f.saved_kstack_top = cpu->kstack_top;
-	f.entry_tick = cpu->counters.timer_ticks;
+	f.entry_tick = system_ticks; /* one clock for every CPU: threads move */
 	t->gate_top = &f;
 	t->gate_depth++;
 	d->active++;
@@ -159,7 +160,10 @@ static i64 enter(struct cpu *cpu, struct driver *d, u64 handler,
 	f.caller_own = t->own;
 	gate_switch_into(cpu, d);
 	run_driver(cpu, &f, rsp, handler, args);
-	/* Back through the return gate or an unwind: f.result is set. */
+	/* Back through the return gate or an unwind: f.result is set.  The
+	 * thread may have been preempted in the driver and moved to another
+	 * CPU meanwhile (thread_move): leave on the one it runs on now. */
+	cpu = this_cpu();
 	if (cls->count)
 		window_close(&cpu->slots, &win, &d->view, f.returned);
 	gate_leave(cpu, &f);
@@ -232,6 +236,8 @@ bool gate_driver_fault(struct trap_frame *f, long error)
 	ctx_resume(&cpu->thread->gate_top->ctx, 1);
 }
 
+u64 gate_watchdog_ticks = GATE_WATCHDOG_TICKS;
+
 void gate_watchdog(struct trap_frame *f)
 {
 	struct cpu *cpu = this_cpu();
@@ -239,7 +245,7 @@ void gate_watchdog(struct trap_frame *f)
 
 	if ((f->cs & 3) != 3 || !top || !gate_running_in(cpu))
 		return;
-	if (cpu->counters.timer_ticks - top->entry_tick < GATE_WATCHDOG_TICKS)
+	if (system_ticks - top->entry_tick < gate_watchdog_ticks)
 		return;
 	gate_driver_fault(f, -E_WATCHDOG); /* the EOI was sent already */
 }

@@ -29,6 +29,10 @@
  * with long work returns and is called again.  (Under icount, where one
  * instruction is one emulated nanosecond, this is 10^8 instructions.) */
 #define GATE_WATCHDOG_TICKS 10
+/* The limit in force: GATE_WATCHDOG_TICKS, raised by tests whose driver
+ * waits for a thread another CPU starts (an emulator's CPUs need not
+ * keep pace with its timer). */
+extern u64 gate_watchdog_ticks;
 
 struct driver;
 struct view;

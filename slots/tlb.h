@@ -24,6 +24,11 @@ struct slot_counters {
 	u64 invlpgs;
 	u64 invpcids;
 	u64 pml4e_writes;
+	/* Shootdowns (view.c): asked of other CPUs by IPI, done here for
+	 * another CPU's request, and PCIDs dropped on another CPU instead. */
+	u64 shootdown_ipis;
+	u64 shootdowns_received;
+	u64 lazy_invalidations;
 };
 
 #ifdef HOST_TEST

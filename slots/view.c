@@ -43,8 +43,13 @@ int view_init(struct view *v, unsigned slot)
 
 void view_destroy(struct slot_cpu *c, struct view *v, void (*free_frame)(u64))
 {
-	if (flush_uses_pcid())
-		pcid_release(c, v);
+	/* Its PCIDs go on every CPU: a PCID given out again is flushed then
+	 * (PCID_RECYCLED), and no pool may keep a pointer to @v. */
+	for (unsigned i = 0; i < VIEW_MAX_CPUS; i++) {
+		struct slot_cpu *o = i == c->id ? c : slot_cpu_at(i);
+		if (o && flush_uses_pcid())
+			pcid_release(o, v);
+	}
 	vm_free_range(v->tables, v->slot, v->slot, free_frame);
 	vm_table_free(vm_table_phys(v->tables));
 	v->tables = NULL;
@@ -81,6 +86,50 @@ int view_map(struct view *v, u64 va, u64 pa, u64 flags)
 	return err;
 }
 
+/* Page @va of @v is gone: what CPU @c must forget, run on @c itself. */
+static void unmapped_here(struct slot_cpu *c, struct view *v, u64 va)
+{
+	if (c->own == v)
+		tlb_invlpg(&c->counters, va); /* CR3 is @v's own: its PCID is current */
+	else if (!v->always)
+		flush_unmapped(c, v, va);
+	else if (flush_uses_pcid())
+		view_flush_everywhere(c); /* cached under any PCID */
+	else
+		tlb_invlpg(&c->counters, va); /* PCIDE = 0: one context (§4.10.4.1) */
+}
+
+static void unmapped_remote(struct slot_cpu *c, struct view *v, u64 va)
+{
+	c->counters.shootdowns_received++;
+	unmapped_here(c, v, va);
+}
+
+/* Does @v run on @c now: shown, its own PML4 loaded, or shown always? */
+static bool in_use_on(const struct slot_cpu *c, const struct view *v)
+{
+	return v->always || c->current == v || c->own == v;
+}
+
+/* Every CPU but @c that may cache a translation of @v forgets @va (see
+ * view.h): an IPI where @v is in use, the PCID dropped where it only
+ * holds one. */
+static void shootdown(struct slot_cpu *c, struct view *v, u64 va)
+{
+	for (unsigned i = 0; i < VIEW_MAX_CPUS; i++) {
+		struct slot_cpu *o = slot_cpu_at(i);
+		if (!o || o == c)
+			continue;
+		if (in_use_on(o, v)) {
+			c->counters.shootdown_ipis++;
+			slot_cpu_call(o, unmapped_remote, v, va);
+		} else if (flush_uses_pcid() && v->pcid[o->id]) {
+			c->counters.lazy_invalidations++;
+			pcid_release(o, v);
+		}
+	}
+}
+
 int view_unmap(struct slot_cpu *c, struct view *v, u64 va, u64 *pa)
 {
 	if (v->pins)
@@ -97,12 +146,8 @@ int view_unmap_unpinned(struct slot_cpu *c, struct view *v, u64 va, u64 *pa)
 	if (err)
 		return err;
 	untrack(v, va);
-	if (!v->always)
-		flush_unmapped(c, v, va);
-	else if (flush_uses_pcid())
-		view_flush_everywhere(c); /* cached under any PCID */
-	else
-		tlb_invlpg(&c->counters, va); /* PCIDE = 0: one context (§4.10.4.1) */
+	unmapped_here(c, v, va);
+	shootdown(c, v, va);
 	return 0;
 }
 
@@ -124,12 +169,32 @@ void view_show_always(struct slot_cpu *c, struct view *v)
 {
 	v->always = true;
 	view_show(c, v);
+	/* On the other CPUs too: an entry that appears needs no flush
+	 * (not-present entries are never cached, SDM 3A §4.10.2.3). */
+	for (unsigned i = 0; i < VIEW_MAX_CPUS; i++) {
+		struct slot_cpu *o = slot_cpu_at(i);
+		if (o && o != c)
+			view_show(o, v);
+	}
+}
+
+static void hide_always_here(struct slot_cpu *c, struct view *v, u64 va)
+{
+	(void)va;
+	view_hide(c, v);
+	view_flush_everywhere(c);
 }
 
 void view_hide_always(struct slot_cpu *c, struct view *v)
 {
-	view_hide(c, v);
-	view_flush_everywhere(c);
+	hide_always_here(c, v, 0);
+	for (unsigned i = 0; i < VIEW_MAX_CPUS; i++) {
+		struct slot_cpu *o = slot_cpu_at(i);
+		if (o && o != c) {
+			c->counters.shootdown_ipis++;
+			slot_cpu_call(o, hide_always_here, v, 0);
+		}
+	}
 	v->always = false;
 }
 

@@ -26,9 +26,21 @@
  *   - a PML4 entry of a view is present only while that view is current
  *     (or always, for a view shown everywhere).
  *
- * One CPU today.  With more (SPEC M10), view_destroy() and view_unmap()
- * must release the view's PCID and invalidate on every CPU that ran it
- * (a shootdown), not only on @c.
+ * Several CPUs (issue 13, docs/smp.md): a view may be shown on several
+ * CPUs' PML4s at once (each shows its own view; the tables are shared).
+ * Whatever one CPU removes from a view, every other CPU that may cache a
+ * translation of it is made to forget before the call returns - so
+ * before the frame can be reused - and only those:
+ *   - a CPU that uses the view now (shows it, runs on its own PML4, or
+ *     it is shown everywhere) gets an IPI and runs the strategy's own
+ *     rule for its state (unmapped_here);
+ *   - a CPU that merely holds a PCID of it (pcid, invpcid) loses that
+ *     PCID instead, lazily: the view's next use there takes a fresh,
+ *     flushed one;
+ *   - other CPUs cache nothing of it (reload and invlpg invalidate all
+ *     of a view when they switch away from it).
+ * Callers hold the big kernel lock, so no CPU's view state changes
+ * meanwhile; the kernel provides slot_cpu_at() and slot_cpu_call().
  */
 #ifndef SLOTGATE_VIEW_H
 #define SLOTGATE_VIEW_H
@@ -77,6 +89,7 @@ struct slot_cpu {
 	u64 *pml4;          /* this CPU's PML4 */
 	u64 pml4_phys;
 	struct view *current;
+	struct view *own;   /* whose own PML4 CR3 holds, NULL: this CPU's */
 	struct pcid_pool pcids;
 	struct slot_counters counters;
 };
@@ -90,7 +103,7 @@ int slot_cpu_init(struct slot_cpu *c, unsigned id, u64 *pml4, u64 pml4_phys,
 /* A new, empty view of @slot: 0 or -E_NOMEM. */
 int view_init(struct view *v, unsigned slot);
 /* Free every page and table of @v (leaf frames to @free_frame); @v must
- * not be current on @c.  Its PCIDs are released. */
+ * not be current on any CPU.  Its PCIDs are released on every CPU. */
 void view_destroy(struct slot_cpu *c, struct view *v, void (*free_frame)(u64));
 
 /* Map / unmap one 4 KiB page of @v; unmapping invalidates the page by the
@@ -111,9 +124,9 @@ unsigned pcid_owned(const struct slot_cpu *c);
 /* The slot swap: show @to (NULL: an empty lower half) on CPU @c. */
 void view_switch(struct slot_cpu *c, struct view *to);
 
-/* A view shown on @c in every context, whatever view_switch() does (a
- * trusted driver): write its entry / remove it.  Removing, and any
- * change of its pages but additions, needs view_flush_everywhere(). */
+/* A view shown in every context on every CPU, whatever view_switch()
+ * does (a trusted driver): write its entry / remove it (and flush every
+ * context of every CPU).  @c is this CPU's. */
 void view_show_always(struct slot_cpu *c, struct view *v);
 void view_hide_always(struct slot_cpu *c, struct view *v);
 /* Invalidate every non-global translation of every context on @c. */
@@ -124,6 +137,13 @@ void view_flush_everywhere(struct slot_cpu *c);
  * and bit 63 where the build uses PCIDs (a fresh PCID is flushed). */
 u64 view_own_cr3(struct slot_cpu *c, struct view *v);
 /* slot_cpu_reload(): see flush.h. */
+
+/* Provided by the kernel: CPU @i's slot state (NULL: no such CPU
+ * online), and a call of @fn(@c, @v, @va) on the CPU @c belongs to, which
+ * returns when it has run there. */
+struct slot_cpu *slot_cpu_at(unsigned i);
+void slot_cpu_call(struct slot_cpu *c, void (*fn)(struct slot_cpu *, struct view *, u64),
+		   struct view *v, u64 va);
 
 /* Provided by the kernel (a no-op on the host): the I/O ports of @from
  * are denied again and those of @to allowed, in CPU @c's TSS bitmap. */

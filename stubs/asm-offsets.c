@@ -38,6 +38,7 @@ void asm_offsets(void)
 	OFFSET(CPU_FASTPATH_CALLS, struct cpu, counters.fastpath_calls);
 	OFFSET(CPU_THREAD_SWITCHES, struct cpu, counters.thread_switches);
 	OFFSET(CPU_IPC_FASTPATH, struct cpu, counters.ipc_fastpath);
+	OFFSET(CPU_BKL_HELD, struct cpu, bkl_held);
 
 	/* struct thread (kernel/thread.h) */
 	OFFSET(THREAD_ID, struct thread, id);
@@ -49,6 +50,7 @@ void asm_offsets(void)
 	OFFSET(THREAD_KSTACK_TOP, struct thread, kstack_top);
 	OFFSET(THREAD_VIEW, struct thread, view);
 	OFFSET(THREAD_IPC_VALUE, struct thread, ipc_value);
+	OFFSET(THREAD_CPU, struct thread, cpu);
 	DEFINE(THREAD_RUNNING, THREAD_RUNNING);
 	DEFINE(THREAD_BLOCKED, THREAD_BLOCKED);
 

@@ -25,8 +25,10 @@
 
 %include "asm-offsets.inc"
 %include "ctx.inc"
+%include "bkl.inc"
 
 extern gates
+extern system_ticks
 extern gate_slow
 extern fastpath_enter_own_space
 extern fastpath_leave_own_space
@@ -108,7 +110,7 @@ fastpath_call:
 	mov [rsp + FRAME_CALLER_VIEW], rcx
 	mov rcx, [gs:CPU_KSTACK_TOP]
 	mov [rsp + FRAME_SAVED_KSTACK_TOP], rcx
-	mov rcx, [gs:CPU_TIMER_TICKS]
+	mov rcx, [rel system_ticks]
 	mov [rsp + FRAME_ENTRY_TICK], rcx
 	mov [rsp + CTX_RSP], rsp
 	mov qword [rsp + CTX_RIP], fastpath_exit
@@ -158,6 +160,7 @@ fastpath_call:
 	xor r14d, r14d
 	mov rsp, r15
 	xor r15d, r15d
+	BKL_DROP
 	swapgs
 	o64 sysret
 

@@ -11,6 +11,9 @@
 ; nothing may interrupt between loading the user RSP and SYSRET (NMI and
 ; #MC run on IST stacks, so they cannot land on it either).
 
+%include "asm-offsets.inc"
+%include "bkl.inc"
+
 section .text
 
 global driver_enter
@@ -33,6 +36,7 @@ driver_enter:
 	mov r11d, 0x202                 ; RFLAGS for SYSRET: IF
 	mov rsp, r12
 	xor r12d, r12d
+	BKL_DROP
 	swapgs
 	o64 sysret
 

@@ -47,6 +47,9 @@ ipc_fast_call:
 	mov r13, [ipc_ep + EP_SERVER]
 	test r13, r13
 	jz ipc_slow
+	mov rax, [gs:CPU_SELF]
+	cmp [r13 + THREAD_CPU], rax
+	jne ipc_slow                    ; in another CPU's queue: ipc.c adopts it
 	mov r14, [ipc_ep + EP_SERVER_FRAME]
 	cmp qword [r14 + SF_NR], SYS_IPC_REPLY_WAIT
 	jne ipc_slow                    ; a long server: its frame is plain
@@ -93,6 +96,9 @@ ipc_fast_reply_wait:
 	mov r13, [ipc_ep + EP_CLIENT]
 	test r13, r13
 	jz ipc_slow                     ; no one to reply to: wait in C
+	mov rax, [gs:CPU_SELF]
+	cmp [r13 + THREAD_CPU], rax
+	jne ipc_slow                    ; in another CPU's queue: ipc.c adopts it
 	mov r14, [ipc_ep + EP_CLIENT_FRAME]
 	test r14, r14
 	jz ipc_slow                     ; a kernel or long client

@@ -9,6 +9,7 @@
 
 %include "asm-offsets.inc"
 %include "ctx.inc"
+%include "bkl.inc"
 
 extern syscall_dispatch
 extern fastpath_call
@@ -41,6 +42,7 @@ syscall_entry:
 	cmp rax, SYS_COUNT
 	jae beyond_plain                ; a gate, the return gate, short IPC
 	SAVE_SYSCALL_FRAME
+	BKL_TAKE ecx
 	mov rdi, rsp
 	call syscall_dispatch           ; returns the result in RAX
 ; RSP = a struct syscall_frame, RAX = the result: back to ring 3.
@@ -56,6 +58,7 @@ syscall_return:
 	pop rcx
 	pop r11
 	pop rsp                         ; the user's stack again
+	BKL_DROP
 	swapgs
 	; RCX came from SYSCALL itself, so it is canonical: SYSRET cannot #GP
 	; in ring 0 on it (the Intel SYSRET erratum, SDM 2B SYSRET).
@@ -73,6 +76,7 @@ beyond_plain:
 %if FASTPATH
 	CTX_STORE_CALLEE_SAVED rsp
 %endif
+	BKL_TAKE ecx
 	jmp fastpath_call
 
 below_gates:
@@ -83,6 +87,7 @@ below_gates:
 ; caller needs - a ctx_resume(&top->ctx) in line, for frames of either
 ; path (gate.h says why a frame present means its driver called).  Only
 ; RAX is touched before that is known.
+	BKL_TAKE eax
 	mov rax, [gs:CPU_THREAD]
 	mov rax, [rax + THREAD_GATE_TOP]
 	test rax, rax
@@ -108,6 +113,7 @@ ipc_entry:
 	push r13
 	push r14
 	push r15
+	BKL_TAKE ecx
 	cmp rax, SYS_IPC_CALL
 	je ipc_fast_call                ; stubs/ipc_fastpath.asm
 	cmp rax, SYS_IPC_REPLY_WAIT
@@ -156,6 +162,7 @@ user_enter:
 	xor r13d, r13d
 	xor r14d, r14d
 	xor r15d, r15d
+	BKL_DROP
 	swapgs
 	iretq
 

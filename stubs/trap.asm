@@ -4,8 +4,12 @@
 ; §6.13: vectors 8, 10-14, 17, 21, 29, 30 push one), then its vector, so
 ; every trap reaches trap_common with the same frame: struct trap_frame in
 ; kernel/trap.h.  SWAPGS happens only when the trap came from ring 3 (the
-; saved CS has RPL 3); the kernel's GS is live otherwise.
+; saved CS has RPL 3); the kernel's GS is live otherwise.  trap_dispatch
+; takes the big kernel lock (kernel/bkl.h); the way back to ring 3 drops
+; it, if this CPU holds it (the cross-call IPI does not take it).
 
+%include "asm-offsets.inc"
+%include "bkl.inc"
 
 extern trap_dispatch
 
@@ -68,6 +72,10 @@ trap_common:
 	pop rax
 	test qword [rsp + 24], 3
 	jz .kernel_exit
+	cmp byte [gs:CPU_BKL_HELD], 0
+	je .user_exit
+	BKL_DROP
+.user_exit:
 	swapgs
 .kernel_exit:
 	add rsp, 16                     ; vector and error code

@@ -21,7 +21,8 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIELDS = ("instructions", "fetch_walks", "data_walks", "walk_refs",
-          "walks_caller", "walks_callee", "walks_kernel", "cr3_writes", "invlpgs")
+          "walks_caller", "walks_callee", "walks_kernel", "cr3_writes", "cr3_noflush",
+          "invlpgs")
 
 
 def trace(flush, row, trips=6):

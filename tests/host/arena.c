@@ -67,3 +67,26 @@ void view_switch_ports(struct slot_cpu *c, struct view *from, struct view *to)
 {
 	(void)c, (void)from, (void)to;
 }
+
+/* view.h's SMP hooks: the host tests run one CPU, the one they pass in;
+ * a call on another CPU runs here (tests/host/test_tlb_model.c gives the
+ * model several CPUs through these). */
+struct slot_cpu *(*arena_slot_cpu_at)(unsigned i);
+
+struct slot_cpu *slot_cpu_at(unsigned i)
+{
+	return arena_slot_cpu_at ? arena_slot_cpu_at(i) : NULL;
+}
+
+void (*arena_slot_cpu_call)(struct slot_cpu *c,
+			    void (*fn)(struct slot_cpu *, struct view *, u64),
+			    struct view *v, u64 va);
+
+void slot_cpu_call(struct slot_cpu *c, void (*fn)(struct slot_cpu *, struct view *, u64),
+		   struct view *v, u64 va)
+{
+	if (arena_slot_cpu_call)
+		arena_slot_cpu_call(c, fn, v, va);
+	else
+		fn(c, v, va);
+}

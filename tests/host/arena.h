@@ -22,6 +22,15 @@ extern struct pmm_core arena_core;
  * junk (0xa5), none handed out. */
 void arena_reset(u64 frames);
 
+/* view.h's SMP hooks (slot_cpu_at, slot_cpu_call) ask these when set; by
+ * default the host has one CPU and a call runs in place. */
+struct slot_cpu;
+struct view;
+extern struct slot_cpu *(*arena_slot_cpu_at)(unsigned i);
+extern void (*arena_slot_cpu_call)(struct slot_cpu *c,
+				   void (*fn)(struct slot_cpu *, struct view *, u64),
+				   struct view *v, u64 va);
+
 /* The host address of the frame holding @phys, or NULL when @phys is not
  * in the arena (unlike vm_table_virt(), which aborts). */
 u64 *arena_virt(u64 phys);

@@ -5,13 +5,23 @@
  * count to the emulator's CPU count (tests/ktap_runner.py, cpus=N).
  */
 #include "arch/x86.h"
+#include "bkl.h"
+#include "cpu.h"
+#include "driver.h"
 #include "errno.h"
 #include "flush.h"
+#include "gate.h"
+#include "kernel.h"
 #include "ktest.h"
 #include "lapic.h"
+#include "memlayout.h"
 #include "percpu.h"
+#include "pmm.h"
 #include "smp.h"
+#include "thread.h"
+#include "trap.h"
 #include "vm.h"
+#include "slotgate/gates.h"
 
 /* What a CPU reports about itself, from inside a cross-call. */
 struct whoami {
@@ -56,12 +66,13 @@ KTEST(smp_all_cpus_up)
 			     read_cr4() & (CR4_PGE | CR4_SMEP | CR4_SMAP | CR4_PCIDE));
 		KT_EXPECT_EQ(w.efer & (EFER_NXE | EFER_SCE), rdmsr(MSR_EFER) & (EFER_NXE | EFER_SCE));
 		KT_EXPECT(!(w.rflags & RFLAGS_IF)); /* runs in its IPI handler */
-		/* Its PML4 shows the kernel's upper half and nothing below. */
-		const u64 *pml4 = c->pml4;
-		unsigned low = 0;
+		/* Its PML4 shows the kernel's upper half and, below, only what
+		 * the BSP shows when no view is current: the views shown
+		 * everywhere (a trusted or all-mapped driver's). */
+		const u64 *pml4 = c->pml4, *mine = this_cpu()->pml4;
+		KT_EXPECT(this_cpu()->slots.current == NULL);
 		for (unsigned e = 0; e < KERNEL_FIRST_PML4; e++)
-			low += pml4[e] != 0;
-		KT_EXPECT_EQ(low, 0);
+			KT_EXPECT_EQ(pml4[e] & ~PTE_A, mine[e] & ~PTE_A); /* A: set by use */
 		KT_EXPECT_EQ(pml4[511], this_cpu()->pml4[511]);
 	}
 }
@@ -88,4 +99,233 @@ KTEST(smp_calls_repeat)
 				break;
 		KT_EXPECT_EQ(w.calls, 1000);
 	}
+}
+
+/* --- threads and drivers on several CPUs --------------------------------- */
+
+struct job {
+	u64 gate;
+	u64 arg;
+	i64 result;
+	u32 cpu_before, cpu_after; /* where it started and where it ended */
+};
+
+static void run_job(void *p)
+{
+	struct job *j = p;
+	const u64 args[6] = {j->arg};
+	j->cpu_before = this_cpu()->id;
+	j->result = gate_call_kernel(j->gate, args);
+	j->cpu_after = this_cpu()->id;
+}
+
+/* A thread running @j, queued on CPU @cpu. */
+static struct thread *start_on(unsigned cpu, struct job *j)
+{
+	struct thread *t = thread_create(run_job, j);
+	BUG_ON(!t);
+	if (cpu)
+		BUG_ON(thread_move(t, smp_cpu(cpu)) != 0);
+	return t;
+}
+
+/* A case that needs @n CPUs; it gives the watchdog room, since a thread
+ * waits in a driver for one another CPU starts (gate.h), and the
+ * emulator's CPUs need not keep pace with its timer. */
+static bool need_cpus(unsigned n)
+{
+	gate_watchdog_ticks = GATE_WATCHDOG_TICKS;
+	if (smp_cpus_online() < n) {
+		ktest_skip("needs more CPUs (SMP=2)");
+		return false;
+	}
+	gate_watchdog_ticks = 100 * GATE_WATCHDOG_TICKS;
+	return true;
+}
+
+static void done(void) { gate_watchdog_ticks = GATE_WATCHDOG_TICKS; }
+
+KTEST(smp_two_cpus_one_driver)
+{
+	if (!need_cpus(2))
+		return;
+	struct driver *d = driver_find("null");
+	unsigned threads = thread_count();
+	/* NULL_MEET returns once two threads are inside null at once: one
+	 * on each CPU, each on its own driver stack, the same view shown
+	 * on both CPUs' PML4s. */
+	struct job a = {NULL_GATES + NULL_MEET, 2, 0, 0, 0};
+	struct job b = {NULL_GATES + NULL_MEET, 2, 0, 0, 0};
+	struct thread *ta = start_on(0, &a), *tb = start_on(1, &b);
+	unsigned ida = ta->id, idb = tb->id;
+	thread_join(ta);
+	thread_join(tb);
+	KT_EXPECT_EQ(a.result, 2);
+	KT_EXPECT_EQ(b.result, 2);
+	KT_EXPECT_EQ(a.cpu_before, 0);
+	KT_EXPECT_EQ(a.cpu_after, 0);
+	KT_EXPECT_EQ(b.cpu_before, 1);
+	KT_EXPECT_EQ(b.cpu_after, 1);
+	KT_EXPECT_EQ(d->active, 0);
+	KT_EXPECT_EQ(d->stack_cursor[ida], 0);
+	KT_EXPECT_EQ(d->stack_cursor[idb], 0);
+	KT_EXPECT_EQ(thread_count(), threads);
+	KT_EXPECT(smp_cpu(1)->slots.current != &d->view); /* its idle thread's */
+	done();
+}
+
+/* Wait (kernel_wait: the timer runs the others) until @t is switched out
+ * inside a driver, preempted there. */
+static bool wait_preempted_inside(struct thread *t)
+{
+	for (int i = 0; i < 2000; i++) {
+		if (t->state == THREAD_READY && t->gate_depth > 0)
+			return true;
+		kernel_wait();
+	}
+	return false;
+}
+
+KTEST(smp_preempted_in_driver_resumes_elsewhere)
+{
+	if (!need_cpus(2))
+		return;
+	struct driver *d = driver_find("null");
+	u64 preempted = this_cpu()->counters.preempted_in_driver;
+	/* A waits inside null on CPU 0 for a second thread; the timer
+	 * preempts it there (this thread is ready too); it is moved to CPU 1
+	 * while switched out and must resume there inside null, with null's
+	 * view shown on CPU 1's PML4 - or it faults on its next instruction. */
+	struct job a = {NULL_GATES + NULL_MEET, 2, 0, 0, 0};
+	struct thread *ta = start_on(0, &a);
+	KT_EXPECT(wait_preempted_inside(ta));
+	KT_EXPECT_EQ(thread_move(ta, smp_cpu(1)), 0);
+	KT_EXPECT(ta->cpu == smp_cpu(1));
+	/* This thread is the second one in: both leave. */
+	const u64 args[6] = {2};
+	KT_EXPECT_EQ(gate_call_kernel(NULL_GATES + NULL_MEET, args), 2);
+	thread_join(ta);
+	KT_EXPECT_EQ(a.result, 2);
+	KT_EXPECT_EQ(a.cpu_before, 0);
+	KT_EXPECT_EQ(a.cpu_after, 1);
+	KT_EXPECT(this_cpu()->counters.preempted_in_driver > preempted);
+	KT_EXPECT_EQ(d->active, 0);
+	done();
+}
+
+KTEST(smp_thread_move_refuses_boot_threads)
+{
+	KT_EXPECT_EQ(thread_move(this_cpu()->thread, smp_cpu(smp_cpus_online() - 1)), -E_PERM);
+	KT_EXPECT_EQ(thread_move(NULL, this_cpu()), -E_INVAL);
+	if (smp_cpus_online() > 1)
+		KT_EXPECT_EQ(thread_move(smp_cpu(1)->idle, this_cpu()), -E_PERM);
+}
+
+/* --- shootdowns ------------------------------------------------------------ */
+
+struct probe {
+	u64 va;
+	u64 value;
+	int vector; /* trap_catch(): -1, or the exception */
+};
+
+static void read_user(void *arg)
+{
+	struct probe *p = arg;
+	user_access_begin();
+	p->value = *(volatile u64 *)p->va;
+	user_access_end();
+}
+
+/* Run on the other CPU, in its cross-call: read @p->va through whatever
+ * that CPU's TLB and PML4 hold now. */
+static void probe_here(void *arg)
+{
+	struct probe *p = arg;
+	struct fault_info info;
+	p->value = 0;
+	p->vector = trap_catch(read_user, p, &info);
+}
+
+#define CAT_(a, b) a##b
+#define CAT(a, b) CAT_(a, b)
+#define KTEST_NAMED(n) KTEST(n)
+
+/* A page of null's slot, mapped while a thread sits inside null on CPU 1,
+ * read there (its TLB now holds it), unmapped here: CPU 1 must fault on
+ * the very next read.  A stale read - the shootdown skipped - returns
+ * the old value: QEMU's and Bochs's per-CPU TLBs keep translations until
+ * told, as a CPU does. */
+KTEST_NAMED(CAT(smp_shootdown_, FLUSH_TOKEN))
+{
+	if (!need_cpus(2))
+		return;
+	struct driver *d = driver_find("null");
+	struct cpu *other = smp_cpu(1);
+	struct job a = {NULL_GATES + NULL_MEET, 2, 0, 0, 0};
+	struct thread *ta = start_on(1, &a);
+	for (int i = 0; i < 2000 && other->slots.current != &d->view; i++)
+		kernel_wait(); /* until A is inside null on CPU 1 */
+	KT_EXPECT(other->slots.current == &d->view);
+
+	u64 frame = pmm_alloc();
+	BUG_ON(!frame);
+	*(u64 *)phys_to_virt(frame) = 0x5107ba7e;
+	struct probe p = {slot_base(d->slot) + 100 * SELECTOR_SIZE, 0, 0};
+	KT_EXPECT_EQ(view_map(&d->view, p.va, frame, VM_USER | VM_NX), 0);
+	KT_EXPECT_EQ(smp_call(other, probe_here, &p), 0);
+	KT_EXPECT_EQ(p.vector, -1);
+	KT_EXPECT_EQ(p.value, 0x5107ba7e);
+
+	struct slot_counters *mine = &this_cpu()->slots.counters, *theirs = &other->slots.counters;
+	u64 sent = mine->shootdown_ipis, got = theirs->shootdowns_received;
+	u64 pa = 0;
+	KT_EXPECT_EQ(view_unmap(&this_cpu()->slots, &d->view, p.va, &pa), 0);
+	KT_EXPECT_EQ(pa, frame);
+	KT_EXPECT_EQ(mine->shootdown_ipis, sent + 1);
+	KT_EXPECT_EQ(theirs->shootdowns_received, got + 1);
+	KT_EXPECT_EQ(smp_call(other, probe_here, &p), 0);
+	KT_EXPECT_EQ(p.vector, VEC_PF); /* not the old value */
+	pmm_free(frame);
+
+	const u64 args[6] = {2};
+	KT_EXPECT_EQ(gate_call_kernel(NULL_GATES + NULL_MEET, args), 2);
+	thread_join(ta);
+	KT_EXPECT_EQ(a.result, 2);
+	KT_EXPECT_EQ(a.cpu_after, 1);
+	done();
+}
+
+/* No thread in null on CPU 1 any more: reload and invlpg flushed null
+ * when CPU 1 switched away, so an unmap sends nothing; the PCID
+ * strategies drop null's PCID there instead of an IPI. */
+KTEST(smp_shootdown_only_where_cached)
+{
+	if (!need_cpus(2))
+		return;
+	struct driver *d = driver_find("null");
+	struct cpu *other = smp_cpu(1);
+	struct job a = {NULL_GATES + NULL_ADD, 1, 0, 0, 0};
+	thread_join(start_on(1, &a)); /* null ran on CPU 1, and left */
+	KT_EXPECT(other->slots.current != &d->view);
+	/* The join freed the thread's stack in null, which already dropped
+	 * null's PCID on CPU 1 (lazily); give it one there again, as a
+	 * later visit would. */
+	if (flush_uses_pcid())
+		pcid_of(&other->slots, &d->view, &(enum pcid_grant){0});
+	bool had_pcid = d->view.pcid[other->id] != 0;
+	KT_EXPECT_EQ(had_pcid, flush_uses_pcid());
+
+	u64 frame = pmm_alloc();
+	BUG_ON(!frame);
+	u64 va = slot_base(d->slot) + 100 * SELECTOR_SIZE, pa = 0;
+	struct slot_counters *mine = &this_cpu()->slots.counters;
+	u64 sent = mine->shootdown_ipis, lazy = mine->lazy_invalidations;
+	KT_EXPECT_EQ(view_map(&d->view, va, frame, VM_USER | VM_NX), 0);
+	KT_EXPECT_EQ(view_unmap(&this_cpu()->slots, &d->view, va, &pa), 0);
+	KT_EXPECT_EQ(mine->shootdown_ipis, sent);
+	KT_EXPECT_EQ(mine->lazy_invalidations, lazy + (had_pcid ? 1 : 0));
+	KT_EXPECT_EQ(d->view.pcid[other->id], 0);
+	pmm_free(frame);
+	done();
 }

@@ -40,14 +40,9 @@ static u32 timer_count; /* initial count for LAPIC_TIMER_HZ at divide 16 */
 static u32 rd(u32 reg) { return lapic[reg / 4]; }
 static void wr(u32 reg, u32 v) { lapic[reg / 4] = v; }
 
-u64 system_ticks;
-
 static void timer_tick(struct trap_frame *f)
 {
-	struct cpu *cpu = this_cpu();
-	cpu->counters.timer_ticks++;
-	if (cpu->id == 0)
-		system_ticks++; /* the BSP keeps the one clock */
+	this_cpu()->counters.timer_ticks++;
 	gate_watchdog(f); /* may unwind a driver that ran too long */
 	thread_preempt(); /* round robin: one tick per slice */
 }

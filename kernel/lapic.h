@@ -30,8 +30,5 @@ void lapic_timer_start(void);
 void lapic_timer_stop(void);
 /* Timer interrupts taken on this CPU since boot. */
 u64 lapic_ticks(void);
-/* Timer ticks since boot on the BSP: one clock for every CPU (a gate's
- * watchdog, for a thread that moves). */
-extern u64 system_ticks;
 
 #endif

@@ -107,9 +107,16 @@ void drivers_release_thread(unsigned tid)
 u64 drivers_kept_pages(void)
 {
 	u64 n = 0;
-	for (unsigned s = FIRST_DRIVER_SLOT; s <= LAST_DRIVER_SLOT; s++)
-		if (slots_in_use[s])
-			n += slots_in_use[s]->view.kept_pages;
+	for (unsigned s = FIRST_DRIVER_SLOT; s <= LAST_DRIVER_SLOT; s++) {
+		const struct driver *d = slots_in_use[s];
+		if (!d)
+			continue;
+		n += d->view.kept_pages;
+		/* Live threads' stacks: kept until the thread ends, and gone
+		 * with the view when the driver restarts. */
+		for (unsigned t = 0; t < THREAD_MAX; t++)
+			n += d->stack_cursor[t] ? DRIVER_STACK_PAGES : 0;
+	}
 	return n;
 }
 
@@ -200,6 +207,9 @@ int driver_restart(struct driver *d)
 	d->restart_pending = false;
 	d->restarts++;
 	free_view(d);
+	/* Every thread's stack went with the view (no thread is inside):
+	 * each gets a new one on its next call. */
+	memset(d->stack_cursor, 0, sizeof(d->stack_cursor));
 	int err = start(d);
 	if (err) {
 		kprintf("driver %s: restart failed: %s\n", d->name, error_name(err));

@@ -121,7 +121,8 @@ static inline u64 driver_window_base(const struct driver *d, unsigned tid,
 	       (tid * GATE_MAX_DEPTH + depth) * WINDOW_SPAN;
 }
 
-/* Pages all drivers keep mapped for reuse (copy areas): not leaks. */
+/* Pages all drivers keep mapped for reuse (copy areas) or for a live
+ * thread (its stack): not leaks. */
 u64 drivers_kept_pages(void);
 
 /* SYS_HEAP_GROW from @d: map @pages more zeroed pages at the heap's end;

@@ -9,7 +9,6 @@
 #include "kernel.h"
 #include "kpt.h"
 #include "kstring.h"
-#include "lapic.h"
 #include "ptrclass.h"
 #include "window.h"
 #include "memlayout.h"
@@ -152,7 +151,7 @@ static i64 enter(struct cpu *cpu, struct driver *d, u64 handler,
 	 * between here and SYSRET: no CLI/STI on the path. */
 	f.caller_view = cpu->slots.current;
 	f.saved_kstack_top = cpu->kstack_top;
-	f.entry_tick = system_ticks; /* one clock for every CPU: threads move */
+	f.ticks_inside = 0;
 	t->gate_top = &f;
 	t->gate_depth++;
 	d->active++;
@@ -245,7 +244,10 @@ void gate_watchdog(struct trap_frame *f)
 
 	if ((f->cs & 3) != 3 || !top || !gate_running_in(cpu))
 		return;
-	if (system_ticks - top->entry_tick < gate_watchdog_ticks)
+	/* Ticks that found the driver running, not time since the call:
+	 * a thread preempted inside (or moved to another CPU, or waiting
+	 * for the big kernel lock) is not charged for the wait. */
+	if (++top->ticks_inside < gate_watchdog_ticks)
 		return;
 	gate_driver_fault(f, -E_WATCHDOG); /* the EOI was sent already */
 }

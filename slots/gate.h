@@ -25,13 +25,14 @@
 
 #define GATE_MAX_DEPTH 8
 /* Timer ticks (LAPIC_TIMER_HZ) a driver may run before the watchdog
- * unwinds its gate: 10 = 100 ms.  A gate is a call, not a job: a driver
+ * unwinds its gate: 10 = 100 ms of its own running, counted by the ticks
+ * that interrupt it (time preempted, on any CPU, is not counted).  A gate is a call, not a job: a driver
  * with long work returns and is called again.  (Under icount, where one
  * instruction is one emulated nanosecond, this is 10^8 instructions.) */
 #define GATE_WATCHDOG_TICKS 10
 /* The limit in force: GATE_WATCHDOG_TICKS, raised by tests whose driver
- * waits for a thread another CPU starts (an emulator's CPUs need not
- * keep pace with its timer). */
+ * spins until a thread another CPU starts arrives (an emulator's CPUs
+ * need not keep pace with its timer). */
 extern u64 gate_watchdog_ticks;
 
 struct driver;
@@ -45,7 +46,7 @@ struct gate_frame {
 	struct view *caller_view;
 	u64 caller_cursor;           /* caller driver's stack cursor, restored */
 	u64 saved_kstack_top;
-	u64 entry_tick;
+	u64 ticks_inside;  /* timer ticks that interrupted the driver (watchdog) */
 	i64 result;
 	bool returned;               /* by the return gate, not an unwind */
 	struct view *caller_own;     /* the thread's own space before the call */

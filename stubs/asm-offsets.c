@@ -95,7 +95,7 @@ void asm_offsets(void)
 	OFFSET(FRAME_CALLER_VIEW, struct gate_frame, caller_view);
 	OFFSET(FRAME_CALLER_CURSOR, struct gate_frame, caller_cursor);
 	OFFSET(FRAME_SAVED_KSTACK_TOP, struct gate_frame, saved_kstack_top);
-	OFFSET(FRAME_ENTRY_TICK, struct gate_frame, entry_tick);
+	OFFSET(FRAME_TICKS_INSIDE, struct gate_frame, ticks_inside);
 	OFFSET(FRAME_RESULT, struct gate_frame, result);
 	OFFSET(FRAME_RETURNED, struct gate_frame, returned);
 	OFFSET(FRAME_CALLER_OWN, struct gate_frame, caller_own);

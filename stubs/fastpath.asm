@@ -28,7 +28,6 @@
 %include "bkl.inc"
 
 extern gates
-extern system_ticks
 extern gate_slow
 extern fastpath_enter_own_space
 extern fastpath_leave_own_space
@@ -110,8 +109,7 @@ fastpath_call:
 	mov [rsp + FRAME_CALLER_VIEW], rcx
 	mov rcx, [gs:CPU_KSTACK_TOP]
 	mov [rsp + FRAME_SAVED_KSTACK_TOP], rcx
-	mov rcx, [rel system_ticks]
-	mov [rsp + FRAME_ENTRY_TICK], rcx
+	mov qword [rsp + FRAME_TICKS_INSIDE], 0
 	mov [rsp + CTX_RSP], rsp
 	mov qword [rsp + CTX_RIP], fastpath_exit
 	mov [r12 + THREAD_GATE_TOP], rsp

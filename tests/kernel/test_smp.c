@@ -10,6 +10,9 @@
 #include "driver.h"
 #include "errno.h"
 #include "flush.h"
+#include "console.h"
+#include "ipc.h"
+#include "slotgate/gtest.h"
 #include "gate.h"
 #include "kernel.h"
 #include "ktest.h"
@@ -327,5 +330,197 @@ KTEST(smp_shootdown_only_where_cached)
 	KT_EXPECT_EQ(mine->lazy_invalidations, lazy + (had_pcid ? 1 : 0));
 	KT_EXPECT_EQ(d->view.pcid[other->id], 0);
 	pmm_free(frame);
+	done();
+}
+
+/* --- faults, IPC and a stress across CPUs --------------------------------- */
+
+KTEST(smp_fault_while_other_cpu_inside)
+{
+	if (!need_cpus(2))
+		return;
+	struct driver *d = driver_find("hostile");
+	u64 restarts = d->restarts;
+	/* A spins inside hostile on CPU 1 until the watchdog unwinds it
+	 * (about a second here); meanwhile this thread faults hostile on
+	 * CPU 0.  Its call gets the fault; A's goes on, the restart waits for
+	 * A to leave, and happens then, once. */
+	struct job a = {HOSTILE_GATES + HOSTILE_SPIN, 0, 0, 0, 0};
+	gate_watchdog_ticks = 3 * GATE_WATCHDOG_TICKS; /* A's own running */
+	struct thread *ta = start_on(1, &a);
+	for (int i = 0; i < 2000 && smp_cpu(1)->slots.current != &d->view; i++)
+		kernel_wait();
+	KT_EXPECT_EQ(d->active, 1);
+	const u64 none[6] = {0};
+	KT_EXPECT_EQ(gate_call_kernel(HOSTILE_GATES + HOSTILE_PF, none), -E_DRIVER_FAULT);
+	KT_EXPECT(d->restart_pending);
+	KT_EXPECT_EQ(d->restarts, restarts); /* A is still inside */
+	KT_EXPECT_EQ(d->active, 1);
+	thread_join(ta);
+	KT_EXPECT_EQ(a.result, -E_WATCHDOG);
+	KT_EXPECT_EQ(a.cpu_after, 1);
+	KT_EXPECT_EQ(d->active, 0);
+	KT_EXPECT(!d->restart_pending);
+	KT_EXPECT_EQ(d->restarts, restarts + 1);
+	KT_EXPECT_EQ(gate_call_kernel(HOSTILE_GATES + HOSTILE_COUNT, none), 1); /* fresh */
+	done();
+}
+
+static void kernel_client(void *arg)
+{
+	struct job *j = arg;
+	const u64 args[6] = {1, 2, 3, 4, 5, 6};
+	j->cpu_before = this_cpu()->id;
+	j->result = ipc_call(args);
+	j->cpu_after = this_cpu()->id;
+}
+
+KTEST(smp_ipc_cross_cpu)
+{
+	if (!need_cpus(2))
+		return;
+	struct cpu *other = smp_cpu(1);
+	struct thread *server = ipc_server_start("ipcserver");
+	KT_EXPECT(server != NULL);
+	if (!server) {
+		done();
+		return;
+	}
+	/* The server waits in CPU 1's queue; a client on CPU 0 calls it: the
+	 * server migrates to the client's CPU (thread_adopt), serves there,
+	 * and waits there again.  The fast path leaves the cross-CPU case to
+	 * C and takes the rest. */
+	KT_EXPECT_EQ(thread_move(server, other), 0);
+	KT_EXPECT(server->cpu == other);
+	KT_EXPECT_EQ(ktest_run_app("gtest", GTEST_IPC, 0), 21);
+	KT_EXPECT(server->cpu == this_cpu());
+	/* And back: a kernel client on CPU 1 takes it there. */
+	struct job j = {0};
+	struct thread *tc = thread_create(kernel_client, &j);
+	BUG_ON(!tc);
+	KT_EXPECT_EQ(thread_move(tc, other), 0);
+	thread_join(tc);
+	KT_EXPECT_EQ(j.result, 21);
+	KT_EXPECT_EQ(j.cpu_before, 1);
+	KT_EXPECT_EQ(j.cpu_after, 1);
+	KT_EXPECT(server->cpu == other);
+	/* Closing wakes it on CPU 1, where it ends. */
+	ipc_server_stop(server);
+	KT_EXPECT(!ipc_server_waiting());
+	done();
+}
+
+/* Every CPU calls gates of several drivers, nested, while the hostile
+ * driver faults and restarts under them: every result as expected, and
+ * everything back at the end (ktest.c checks frames, heap objects,
+ * threads, windows and pins; this checks stacks and PCIDs). */
+#define STRESS_CALLS 300
+#define STRESS_PER_CPU 2
+
+struct stress {
+	u64 seed;
+	unsigned bad;
+	i64 last_bad;
+	unsigned faults, counts, nested;
+};
+
+static u64 next_rand(u64 *s)
+{
+	*s = *s * 6364136223846793005ull + 1442695040888963407ull;
+	return *s >> 33;
+}
+
+static void stress_thread(void *arg)
+{
+	struct stress *s = arg;
+	for (int i = 0; i < STRESS_CALLS; i++) {
+		u64 r = next_rand(&s->seed), depth = r % 5;
+		u64 args[6] = {depth, 0, 0, 0, 0, 0};
+		i64 got;
+		bool ok;
+		switch ((r >> 8) % 4) {
+		case 0: /* nest -> nest ... -> null: 21 + depth */
+			got = gate_call_kernel(NEST_GATES + NEST_DOWN, args);
+			ok = got == 21 + (i64)depth;
+			s->nested++;
+			break;
+		case 1: /* a fault: contained, or refused while it restarts */
+			got = gate_call_kernel(HOSTILE_GATES + HOSTILE_PF, args);
+			ok = got == -E_DRIVER_FAULT;
+			s->faults++;
+			break;
+		case 2: /* its counter: any value, from a working driver */
+			got = gate_call_kernel(HOSTILE_GATES + HOSTILE_COUNT, args);
+			ok = got >= 1;
+			s->counts++;
+			break;
+		default:
+			args[0] = r, args[1] = depth;
+			got = gate_call_kernel(NULL_GATES + NULL_ADD, args);
+			ok = got == (i64)(r + depth);
+			break;
+		}
+		if (!ok) {
+			s->bad++;
+			s->last_bad = got;
+		}
+	}
+}
+
+/* Every PCID a pool hands out names a view that names it back. */
+static bool pcids_consistent(void)
+{
+	for (unsigned i = 0; i < smp_cpus_online(); i++) {
+		struct slot_cpu *c = &smp_cpu(i)->slots;
+		for (unsigned p = 1; p < c->pcids.size; p++)
+			if (c->pcids.owner[p] && c->pcids.owner[p]->pcid[c->id] != p)
+				return false;
+	}
+	return true;
+}
+
+KTEST(smp_stress)
+{
+	if (!need_cpus(2))
+		return;
+	gate_watchdog_ticks = GATE_WATCHDOG_TICKS;
+	unsigned n = smp_cpus_online() * STRESS_PER_CPU;
+	struct stress s[SMP_MAX_CPUS * STRESS_PER_CPU] = {0};
+	struct thread *t[SMP_MAX_CPUS * STRESS_PER_CPU];
+	static const char *const names[] = {"null", "nest", "hostile"};
+	struct driver *drv[3];
+	for (unsigned k = 0; k < 3; k++)
+		drv[k] = driver_find(names[k]);
+	for (unsigned i = 0; i < n; i++) {
+		s[i].seed = 0x5eed0000 + i;
+		t[i] = thread_create(stress_thread, &s[i]);
+		BUG_ON(!t[i]);
+		if (i % smp_cpus_online())
+			BUG_ON(thread_move(t[i], smp_cpu(i % smp_cpus_online())) != 0);
+	}
+	unsigned ids[SMP_MAX_CPUS * STRESS_PER_CPU];
+	for (unsigned i = 0; i < n; i++) {
+		ids[i] = t[i]->id;
+		thread_join(t[i]);
+	}
+	unsigned faults = 0, bad = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (s[i].bad)
+			kprintf("    # stress thread %u: %u unexpected results, last %ld\n", i,
+				s[i].bad, s[i].last_bad);
+		bad += s[i].bad;
+		faults += s[i].faults;
+	}
+	KT_EXPECT_EQ(bad, 0);
+	KT_EXPECT(faults > 0);
+	for (unsigned k = 0; k < 3; k++) {
+		KT_EXPECT_EQ(drv[k]->active, 0);
+		for (unsigned i = 0; i < n; i++)
+			KT_EXPECT_EQ(drv[k]->stack_cursor[ids[i]], 0);
+	}
+	KT_EXPECT(!drv[2]->restart_pending);
+	KT_EXPECT(pcids_consistent());
+	kprintf("    # stress: %u threads on %u CPUs, %u calls each, %u faults\n", n,
+		smp_cpus_online(), STRESS_CALLS, faults);
 	done();
 }

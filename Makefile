@@ -269,8 +269,11 @@ BENCH_ISO := $(if $(QUICK),slotgate-quick.iso,slotgate.iso)
 # The main job: every strategy's null gate beside call and syscall.  reload
 # under the accelerator auto picks (cycles on KVM), every TCG-capable build
 # under icount (exact instruction counts), the PCID builds under Bochs.
+# BENCH_SMP CPUs: the single-CPU rows run on CPU 0 with the others
+# halted (no timer anywhere), the CPU sweep on 1..BENCH_SMP of them.
+BENCH_SMP ?= 4
 bench: all-isos
-	$(PYTHON) scripts/bench.py $(ACCEL)=$(B)/reload/$(BENCH_ISO) $(ACCEL)=linux \
+	SMP=$(BENCH_SMP) $(PYTHON) scripts/bench.py $(ACCEL)=$(B)/reload/$(BENCH_ISO) $(ACCEL)=linux \
 		icount=$(B)/reload/$(BENCH_ISO) icount=$(B)/invlpg/$(BENCH_ISO) icount=linux \
 		bochs=$(B)/pcid/$(BENCH_ISO) bochs=$(B)/invpcid/$(BENCH_ISO)
 	$(PYTHON) scripts/plot.py $(B)/bench

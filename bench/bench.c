@@ -114,7 +114,7 @@ static unsigned clone_count;
 /* Copies of the null driver for the driver-count sweep: copy i answers at
  * CLONE_GATES + CLONE_STRIDE * i.  Returns how many there are (fewer when
  * slots run out). */
-static i64 grow_clones(u64 want)
+i64 bench_grow_clones(u64 want)
 {
 	const void *image;
 	size_t size;
@@ -147,12 +147,12 @@ i64 bench_set(u64 knob, u64 value)
 		window_copy_max = value;
 		return 0;
 	case BENCH_CLONES: {
-		i64 n = grow_clones(value);
+		i64 n = bench_grow_clones(value);
 		mark_counters(); /* loading is not the row's work */
 		return n;
 	}
 	default:
-		return -E_INVAL;
+		return cpusweep_knob(knob, value);
 	}
 }
 
@@ -192,8 +192,9 @@ void bench_run_all(void)
 
 	print_env();
 	timer_overhead = 0;
-	/* No timer interrupt may land inside a timed region. */
-	lapic_timer_stop();
+	/* No timer interrupt may land inside a timed region, on any CPU: an
+	 * idle CPU woken by its tick would run (and, under icount, count). */
+	bench_timers_off();
 	/* quick=1 (make bench QUICK=1): few samples per row (slotgate/bench.h). */
 	char quick[4] = "0";
 	cmdline_get("quick", quick, sizeof(quick));
@@ -201,6 +202,8 @@ void bench_run_all(void)
 	bench_running = true;
 	for (size_t i = 0; i < ARRAY_SIZE(programs) && !err && !code; i++)
 		err = run_program(i, arg, &code);
+	if (!err && !code)
+		bench_cpu_sweep(arg); /* last: it stops every CPU's timer */
 	bench_running = false;
 	drop_clones();
 	kprintf("BENCH_DONE {\"error\":%d,\"exit\":%ld}\n", err, code);

@@ -23,7 +23,21 @@ enum bench_knob {
 	BENCH_COPY_MAX = 1, /* window_copy_max: 0 = map all, huge = copy all */
 	BENCH_CLONES = 2,   /* load copies of null until there are this many:
 			       the value returned */
+	/* The CPU sweep's (cpusweep.c, drivers/apps/cpuloop.c): */
+	BENCH_START_LINE = 3, /* wait until every CPU's copy is there */
+	BENCH_SPAN_START = 4, /* the loop started at TSC value */
+	BENCH_SPAN_END = 5,   /* ... and ended at */
 };
+
+/* Load copies of null (clone i answers at CLONE_GATES + CLONE_STRIDE * i)
+ * until there are @want; how many there are. */
+i64 bench_grow_clones(u64 want);
+/* Stop the timer on every CPU (the bench runs without ticks). */
+void bench_timers_off(void);
+/* The CPU sweep: round trips on 1..N CPUs at once, and one unmap with
+ * the view shown on 1..N CPUs (cpusweep.c). */
+void bench_cpu_sweep(bool quick);
+i64 cpusweep_knob(u64 knob, u64 value);
 
 /* SYS_BENCH_SET: turn a knob while the bench program runs; they are reset
  * when it ends. */

@@ -195,6 +195,10 @@ void thread_main(void (*fn)(void *), void *arg)
 	struct thread *t = cpu->thread;
 	BUG_ON(t->gate_depth || t->user);
 	t->state = THREAD_DEAD;
+	/* Whoever joins it may wait halted on another CPU, which has no
+	 * timer during the bench: wake them all (a thread ends rarely). */
+	for (unsigned i = 0; i < smp_cpus_online(); i++)
+		smp_wake(smp_cpu(i));
 	struct thread *next = pick_next(t);
 	BUG_ON(!next); /* the boot thread never dies */
 	switch_to(cpu, next);

@@ -69,15 +69,17 @@ static volatile long arrived, inside, peak;
 static long meet_gate(u64_t n, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
 {
 	(void)b, (void)c, (void)d, (void)e, (void)f;
-	/* One CPU: the timer preempts us between these, never inside one. */
-	inside++;
-	if (inside > peak)
-		peak = inside;
-	arrived++;
+	/* Threads on several CPUs meet here at once: atomic updates. */
+	long now = __atomic_add_fetch(&inside, 1, __ATOMIC_SEQ_CST);
+	long p = peak;
+	while (p < now && !__atomic_compare_exchange_n(&peak, &p, now, 0,
+						       __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		;
+	__atomic_add_fetch(&arrived, 1, __ATOMIC_SEQ_CST);
 	while (arrived < (long)n)
 		__asm__ volatile("pause");
 	long seen = peak;
-	if (--inside == 0)
+	if (__atomic_sub_fetch(&inside, 1, __ATOMIC_SEQ_CST) == 0)
 		arrived = peak = 0;
 	return seen;
 }

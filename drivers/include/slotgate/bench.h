@@ -45,6 +45,12 @@ struct bench_desc {
 #define BENCH_PARAMS(...) .params = (const u64_t[]){__VA_ARGS__},             \
 	.nparams = sizeof((const u64_t[]){__VA_ARGS__}) / sizeof(u64_t)
 
+/* Knobs of the CPU sweep (bench/bench.h): the start line every CPU's
+ * copy of cpuloop waits at, and its loop's TSC span. */
+#define BENCH_START_LINE 3
+#define BENCH_SPAN_START 4
+#define BENCH_SPAN_END 5
+
 /* Turn a kernel knob (bench/bench.h: 1 copy threshold, 2 driver copies). */
 static inline long bench_set(u64_t knob, u64_t value)
 {

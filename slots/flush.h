@@ -130,6 +130,20 @@ static inline void view_load_own(struct slot_cpu *c, struct view *v, u64 *cr3)
 		*cr3 |= CR3_NOFLUSH;
 }
 
+/*
+ * Load @v's own PML4 afresh (the gate into a CR3-mode driver): its PCID,
+ * flushed if given now; returns the CR3 to keep for view_load_own().  @v
+ * is recorded first, while the pointer is at hand: the gate's path is
+ * held to its instruction count.  Inline: that path makes one such load.
+ */
+static inline u64 view_enter_own(struct slot_cpu *c, struct view *v)
+{
+	c->own = v; /* a shootdown of @v must reach this CPU (view.h) */
+	u64 cr3 = view_own_cr3(c, v);
+	tlb_write_cr3(&c->counters, cr3);
+	return flush_uses_pcid() ? cr3 | CR3_NOFLUSH : cr3;
+}
+
 /* Load this CPU's PML4 again, with the current view's PCID, keeping the
  * TLB where PCIDs allow (after running on a view's own PML4).  Inline:
  * the IPC round trip makes one. */

@@ -229,8 +229,17 @@ void view_flush_everywhere(struct slot_cpu *c)
 				      pcid_of(c, c->current, &(enum pcid_grant){0}));
 			view_show(c, c->current);
 		}
+		/* A CPU running on a view's own PML4 (an IPC server, a CR3-mode
+		 * driver) goes back to it, under a fresh PCID - flushed, its
+		 * old one went above - not on to this CPU's PML4, which would
+		 * hand the thread another address space. */
+		if (c->own)
+			tlb_write_cr3(&c->counters, view_own_cr3(c, c->own));
 	} else {
-		tlb_write_cr3(&c->counters, c->pml4_phys);
+		/* PCIDE = 0: any CR3 write flushes every non-global entry;
+		 * the one loaded stays loaded. */
+		tlb_write_cr3(&c->counters, c->own ? vm_table_phys(c->own->tables)
+						   : c->pml4_phys);
 	}
 }
 

@@ -47,6 +47,14 @@ extern unsigned flush_host_bugs;
 #define FLUSH_BUG_ENTRY_FIRST (1u << 4)      /* pcid: new entry before CR3 */
 #define FLUSH_BUG_KEEP_PCID0 (1u << 5)       /* pcid: a flush of every context
 						leaves PCID 0 alone */
+/* Shootdowns (view.c), seen only with several CPUs: */
+#define FLUSH_BUG_SKIP_CPU (1u << 6)     /* the highest-numbered other CPU
+					    is left out */
+#define FLUSH_BUG_FORGET_LAZY (1u << 7)  /* pcid, invpcid: a CPU that only
+					    holds the view's PCID keeps it */
+#define FLUSH_BUG_NO_ACK (1u << 8)       /* the unmap returns before the
+					    other CPUs act: they do at the
+					    caller's next map, after it */
 #define FLUSH_BUGGY(bug) (FLUSH_BUGS & (bug))
 
 const char *flush_name(void);

@@ -47,6 +47,14 @@ extern unsigned flush_host_bugs;
 #define FLUSH_BUG_ENTRY_FIRST (1u << 4)      /* pcid: new entry before CR3 */
 #define FLUSH_BUG_KEEP_PCID0 (1u << 5)       /* pcid: a flush of every context
 						leaves PCID 0 alone */
+/* Shootdowns (view.c), seen only with several CPUs: */
+#define FLUSH_BUG_SKIP_CPU (1u << 6)     /* the highest-numbered other CPU
+					    is left out */
+#define FLUSH_BUG_FORGET_LAZY (1u << 7)  /* pcid, invpcid: a CPU that only
+					    holds the view's PCID keeps it */
+#define FLUSH_BUG_NO_ACK (1u << 8)       /* the unmap returns before the
+					    other CPUs act: they do at the
+					    caller's next map, after it */
 #define FLUSH_BUGGY(bug) (FLUSH_BUGS & (bug))
 
 const char *flush_name(void);
@@ -128,6 +136,20 @@ static inline void view_load_own(struct slot_cpu *c, struct view *v, u64 *cr3)
 	tlb_write_cr3(&c->counters, *cr3);
 	if (flush_uses_pcid())
 		*cr3 |= CR3_NOFLUSH;
+}
+
+/*
+ * Load @v's own PML4 afresh (the gate into a CR3-mode driver): its PCID,
+ * flushed if given now; returns the CR3 to keep for view_load_own().  @v
+ * is recorded first, while the pointer is at hand: the gate's path is
+ * held to its instruction count.  Inline: that path makes one such load.
+ */
+static inline u64 view_enter_own(struct slot_cpu *c, struct view *v)
+{
+	c->own = v; /* a shootdown of @v must reach this CPU (view.h) */
+	u64 cr3 = view_own_cr3(c, v);
+	tlb_write_cr3(&c->counters, cr3);
+	return flush_uses_pcid() ? cr3 | CR3_NOFLUSH : cr3;
 }
 
 /* Load this CPU's PML4 again, with the current view's PCID, keeping the

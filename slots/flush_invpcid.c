@@ -3,10 +3,11 @@
  * outside the current context (SDM 3A §4.10.4.1, INVPCID):
  *   - a PCID given to a view is emptied by INVPCID type 1 (single
  *     context), so the switch itself always sets bit 63;
- *   - a page unmapped from a view that is not current is invalidated in
- *     that view's PCID by INVPCID type 0 (individual address, which also
- *     empties that PCID's paging-structure caches); the view keeps its
- *     PCID and the rest of its TLB.
+ *   - a page unmapped from a view whose PCID is not the one loaded (not
+ *     current, or current while the CPU runs on another view's own PML4)
+ *     is invalidated in that view's PCID by INVPCID type 0 (individual
+ *     address, which also empties that PCID's paging-structure caches);
+ *     the view keeps its PCID and the rest of its TLB.
  */
 #include "flush.h"
 
@@ -30,7 +31,7 @@ void flush_invpcid_switch(struct slot_cpu *c, struct view *from, struct view *to
 void flush_invpcid_unmapped(struct slot_cpu *c, struct view *v, u64 va)
 {
 	u16 p = v->pcid[c->id];
-	if (v == c->current)
+	if (v == c->current && !c->own)
 		tlb_invlpg(&c->counters, va);
 	else if (p && !FLUSH_BUGGY(FLUSH_BUG_KEEP_STALE_PCID))
 		tlb_invpcid(&c->counters, INVPCID_ADDRESS, p, va);

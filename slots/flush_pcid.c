@@ -14,8 +14,11 @@
  *   - the outgoing entry is cleared before CR3 changes and the incoming
  *     one written after, so no entry is ever present under another
  *     view's PCID, where a speculative walk could cache it (§4.10.2.2);
- *   - a page unmapped from a view that is not current: the view loses its
- *     PCID, and its next use starts from a flushed one.
+ *   - a page unmapped from a view whose PCID is not the one loaded - not
+ *     current, or current while the CPU runs on another view's own PML4
+ *     (flush.h, view_load_own), where INVLPG would reach that view's PCID
+ *     instead: the view loses its PCID, and its next use starts from a
+ *     flushed one.
  */
 #include "flush.h"
 
@@ -92,7 +95,7 @@ void flush_pcid_switch(struct slot_cpu *c, struct view *from, struct view *to)
 
 void flush_pcid_unmapped(struct slot_cpu *c, struct view *v, u64 va)
 {
-	if (v == c->current)
+	if (v == c->current && !c->own)
 		tlb_invlpg(&c->counters, va); /* current PCID only (§4.10.4.1) */
 	else if (!FLUSH_BUGGY(FLUSH_BUG_KEEP_STALE_PCID))
 		pcid_release(c, v);

@@ -51,15 +51,16 @@ static inline struct driver *gate_running_in(struct cpu *cpu)
 /* A thread on this CPU's PML4 enters CR3-mode driver @d (the baseline):
  * @d's own PML4 into CR3, with its PCID where the build uses PCIDs,
  * recorded as the thread's own address space (t->own) so a switch to
- * another thread and back restores it (thread.c). */
+ * another thread and back restores it (thread.c), and as this CPU's
+ * (slots.own, by view_enter_own) so a shootdown of @d's pages reaches it
+ * (view.h) - without that, a page unmapped from @d while it ran here
+ * stayed cached here (found by tests/host/test_tlb_smp.c). */
 static inline void gate_enter_own_space(struct cpu *cpu, struct driver *d)
 {
 	struct thread *t = cpu->thread;
 	t->own = &d->view;
-	t->cr3 = view_own_cr3(&cpu->slots, t->own);
-	tlb_write_cr3(&cpu->slots.counters, t->cr3);
-	if (flush_uses_pcid())
-		t->cr3 |= CR3_NOFLUSH; /* flushed (if it had to be) by this load */
+	/* Flushed (if it had to be) by this load, NOFLUSH from then on. */
+	t->cr3 = view_enter_own(&cpu->slots, t->own);
 }
 
 /* ... and leaves it for this CPU's PML4, which still shows its view. */

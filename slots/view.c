@@ -6,6 +6,8 @@
 #include "memlayout.h"
 #include "vm.h"
 
+static void late_deliver(void); /* FLUSH_BUG_NO_ACK only, see below */
+
 int slot_cpu_init(struct slot_cpu *c, unsigned id, u64 *pml4, u64 pml4_phys,
 		  unsigned pcid_pool_size, bool has_pcid, bool has_invpcid)
 {
@@ -43,6 +45,8 @@ int view_init(struct view *v, unsigned slot)
 
 void view_destroy(struct slot_cpu *c, struct view *v, void (*free_frame)(u64))
 {
+	if (FLUSH_BUGGY(FLUSH_BUG_NO_ACK))
+		late_deliver();
 	/* Its PCIDs go on every CPU: a PCID given out again is flushed then
 	 * (PCID_RECYCLED), and no pool may keep a pointer to @v. */
 	for (unsigned i = 0; i < VIEW_MAX_CPUS; i++) {
@@ -83,6 +87,8 @@ int view_map(struct view *v, u64 va, u64 pa, u64 flags)
 	int err = vm_map(v->tables, va, pa, flags);
 	if (!err)
 		track(v, va); /* no flush: P=0 is never cached (SDM 3A §4.10.2.3) */
+	if (FLUSH_BUGGY(FLUSH_BUG_NO_ACK))
+		late_deliver();
 	return err;
 }
 
@@ -105,6 +111,37 @@ static void unmapped_remote(struct slot_cpu *c, struct view *v, u64 va)
 	unmapped_here(c, v, va);
 }
 
+/*
+ * FLUSH_BUG_NO_ACK (host tests only; in the kernel these lines vanish):
+ * cross-CPU calls sent but not waited for.  They run at the caller's next
+ * view_map(), once its page is in the tables - the frame just freed, when
+ * the allocator hands it out again at once - or its next unmap or
+ * destroy.
+ */
+static struct late_call {
+	struct slot_cpu *o;
+	struct view *v;
+	u64 va;
+} late[VIEW_MAX_CPUS];
+static unsigned late_count;
+
+static void late_deliver(void)
+{
+	for (unsigned i = 0; i < late_count; i++)
+		slot_cpu_call(late[i].o, unmapped_remote, late[i].v, late[i].va);
+	late_count = 0;
+}
+
+/* FLUSH_BUG_SKIP_CPU: the other CPU with the highest number. */
+static unsigned highest_other(const struct slot_cpu *c)
+{
+	unsigned h = VIEW_MAX_CPUS;
+	for (unsigned i = 0; i < VIEW_MAX_CPUS; i++)
+		if (i != c->id && slot_cpu_at(i))
+			h = i;
+	return h;
+}
+
 /* Does @v run on @c now: shown, its own PML4 loaded, or shown always? */
 static bool in_use_on(const struct slot_cpu *c, const struct view *v)
 {
@@ -118,14 +155,19 @@ static void shootdown(struct slot_cpu *c, struct view *v, u64 va)
 {
 	for (unsigned i = 0; i < VIEW_MAX_CPUS; i++) {
 		struct slot_cpu *o = slot_cpu_at(i);
-		if (!o || o == c)
+		if (!o || o == c ||
+		    (FLUSH_BUGGY(FLUSH_BUG_SKIP_CPU) && i == highest_other(c)))
 			continue;
 		if (in_use_on(o, v)) {
 			c->counters.shootdown_ipis++;
-			slot_cpu_call(o, unmapped_remote, v, va);
+			if (FLUSH_BUGGY(FLUSH_BUG_NO_ACK))
+				late[late_count++] = (struct late_call){o, v, va};
+			else
+				slot_cpu_call(o, unmapped_remote, v, va);
 		} else if (flush_uses_pcid() && v->pcid[o->id]) {
 			c->counters.lazy_invalidations++;
-			pcid_release(o, v);
+			if (!FLUSH_BUGGY(FLUSH_BUG_FORGET_LAZY))
+				pcid_release(o, v);
 		}
 	}
 }
@@ -139,6 +181,8 @@ int view_unmap(struct slot_cpu *c, struct view *v, u64 va, u64 *pa)
 
 int view_unmap_unpinned(struct slot_cpu *c, struct view *v, u64 va, u64 *pa)
 {
+	if (FLUSH_BUGGY(FLUSH_BUG_NO_ACK))
+		late_deliver();
 	if (pml4_index(va) != v->slot)
 		return -E_INVAL;
 	/* Tables stay until the view goes (windows and stacks come back). */
@@ -229,8 +273,17 @@ void view_flush_everywhere(struct slot_cpu *c)
 				      pcid_of(c, c->current, &(enum pcid_grant){0}));
 			view_show(c, c->current);
 		}
+		/* A CPU running on a view's own PML4 (an IPC server, a CR3-mode
+		 * driver) goes back to it, under a fresh PCID - flushed, its
+		 * old one went above - not on to this CPU's PML4, which would
+		 * hand the thread another address space. */
+		if (c->own)
+			tlb_write_cr3(&c->counters, view_own_cr3(c, c->own));
 	} else {
-		tlb_write_cr3(&c->counters, c->pml4_phys);
+		/* PCIDE = 0: any CR3 write flushes every non-global entry;
+		 * the one loaded stays loaded. */
+		tlb_write_cr3(&c->counters, c->own ? vm_table_phys(c->own->tables)
+						   : c->pml4_phys);
 	}
 }
 

@@ -10,14 +10,17 @@
  * strategy chosen at build time (flush.h).  No new CR3 root is ever
  * loaded: CR3 keeps pointing at the CPU's PML4 (only its PCID may change).
  *
- * Invariants (checked by the host TLB model, tests/host/test_tlb_model.c):
+ * Invariants (checked by the host TLB model, tests/host/test_tlb_model.c,
+ * and on several CPUs tests/host/test_tlb_smp.c):
  *   - reload, invlpg: no translation of a view other than the current one
  *     is cached on a CPU (switching away invalidates everything the
  *     outgoing view may have cached);
  *   - pcid, invpcid: a view's translations are tagged with its PCID on
  *     that CPU; a PCID is flushed whenever it is given to a view, and a
- *     view whose mappings shrank while not current loses its PCID (pcid)
- *     or has the pages invalidated by INVPCID (invpcid);
+ *     view whose mappings shrank while its PCID was not the one loaded
+ *     (not current, or current while the CPU ran on a view's own PML4)
+ *     loses its PCID (pcid) or has the pages invalidated by INVPCID
+ *     (invpcid);
  *   - a view shown everywhere (view_show_always: a trusted or all-mapped
  *     driver's) is cached in any context, PCID 0 (no view) included: a
  *     page unmapped from it is invalidated in every context - CR3 reload
@@ -31,9 +34,10 @@
  * Whatever one CPU removes from a view, every other CPU that may cache a
  * translation of it is made to forget before the call returns - so
  * before the frame can be reused - and only those:
- *   - a CPU that uses the view now (shows it, runs on its own PML4, or
- *     it is shown everywhere) gets an IPI and runs the strategy's own
- *     rule for its state (unmapped_here);
+ *   - a CPU that uses the view now (shows it, runs on its own PML4 -
+ *     loaded by view_enter_own or view_load_own, which record it in
+ *     c->own - or it is shown everywhere) gets an IPI and runs the
+ *     strategy's own rule for its state (unmapped_here);
  *   - a CPU that merely holds a PCID of it (pcid, invpcid) loses that
  *     PCID instead, lazily: the view's next use there takes a fresh,
  *     flushed one;
@@ -129,7 +133,8 @@ void view_switch(struct slot_cpu *c, struct view *to);
  * context of every CPU).  @c is this CPU's. */
 void view_show_always(struct slot_cpu *c, struct view *v);
 void view_hide_always(struct slot_cpu *c, struct view *v);
-/* Invalidate every non-global translation of every context on @c. */
+/* Invalidate every non-global translation of every context on @c; a CPU
+ * running on a view's own PML4 stays there. */
 void view_flush_everywhere(struct slot_cpu *c);
 
 /* CR3 to run on @v's own PML4 page as a whole address space (the CR3

@@ -33,6 +33,7 @@ struct cpu_counters {
 	u64 fastpath_calls;   /* gates entered by the fast path */
 	u64 ipc_fastpath;     /* IPC switches straight back to ring 3 */
 	u64 bkl_contended;    /* entries that found the big kernel lock taken */
+	u64 migrations;       /* ready threads this idle CPU took (balancing) */
 	u64 fastpath_miss[FASTPATH_MISS_COUNT]; /* sent to the slow path, by why */
 };
 

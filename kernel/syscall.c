@@ -123,6 +123,8 @@ i64 syscall_dispatch(struct syscall_frame *f)
 		return bench_set(f->a[0], f->a[1]);
 	case SYS_HEAP_GROW:
 		return sys_heap_grow(f->a[0]);
+	case SYS_THREAD_PIN:
+		return in_gate() ? -E_PERM : thread_pin(this_cpu()->thread, (i64)f->a[0]);
 	default:
 		return -E_NOSYS;
 	}

@@ -45,6 +45,18 @@ static struct thread *alloc_thread(void)
 	return NULL;
 }
 
+/* Kick one CPU that runs its idle thread, if there is one. */
+static void wake_an_idle_cpu(void)
+{
+	for (unsigned i = 0; i < smp_cpus_online(); i++) {
+		struct cpu *o = smp_cpu(i);
+		if (o->thread == o->idle) {
+			smp_wake(o);
+			return;
+		}
+	}
+}
+
 /* Insert @t after the running thread in @cpu's circular run queue. */
 static void enqueue_on(struct cpu *cpu, struct thread *t)
 {
@@ -53,12 +65,16 @@ static void enqueue_on(struct cpu *cpu, struct thread *t)
 	cur->next = t;
 	t->cpu = cpu;
 	smp_wake(cpu);
+	if (t->unpinned)
+		wake_an_idle_cpu(); /* it may take @t (steal) */
 }
 
 void thread_ready(struct thread *t)
 {
 	t->state = THREAD_READY;
 	smp_wake(t->cpu);
+	if (t->unpinned)
+		wake_an_idle_cpu();
 }
 
 static void enqueue(struct thread *t) { enqueue_on(this_cpu(), t); }
@@ -248,6 +264,43 @@ int thread_move(struct thread *t, struct cpu *to)
 	return 0;
 }
 
+i64 thread_pin(struct thread *t, i64 cpu)
+{
+	if (cpu == -1) {
+		t->unpinned = true;
+		if (t->state == THREAD_READY)
+			wake_an_idle_cpu();
+		return t->cpu->id;
+	}
+	if (cpu < 0 || cpu >= (i64)smp_cpus_online())
+		return -E_INVAL;
+	int err = thread_move(t, smp_cpu((unsigned)cpu));
+	if (!err)
+		t->unpinned = false;
+	return err ? err : cpu;
+}
+
+/* Balancing, from an idle CPU: take a ready, unpinned thread from another
+ * CPU that is busy with something else (under the big kernel lock, so
+ * every queue holds still).  Counted in cpu->counters.migrations. */
+static bool steal(struct cpu *cpu)
+{
+	for (unsigned i = 0; i < smp_cpus_online(); i++) {
+		struct cpu *o = smp_cpu(i);
+		if (o == cpu || o->thread == o->idle)
+			continue;
+		for (struct thread *t = o->thread->next; t != o->thread; t = t->next)
+			if (t->state == THREAD_READY && t->unpinned && t != o->idle &&
+			    t->id != 0) {
+				dequeue(t);
+				enqueue_on(cpu, t);
+				cpu->counters.migrations++;
+				return true;
+			}
+	}
+	return false;
+}
+
 /* An idle AP halts without the big kernel lock and takes it only when
  * kicked (smp_wake: a thread was queued or woken for it) or, as a safety
  * net, once every IDLE_POLL_TICKS timer ticks; its timer ticks meanwhile
@@ -258,6 +311,8 @@ void thread_idle_loop(void)
 {
 	struct cpu *cpu = this_cpu();
 	for (;;) {
+		if (!pick_next(cpu->thread))
+			steal(cpu);
 		thread_yield();
 		bkl_release();
 		u64 until = cpu->counters.timer_ticks + IDLE_POLL_TICKS;

@@ -56,6 +56,7 @@ struct thread {
 	struct thread *next;          /* run queue */
 	struct cpu *cpu;              /* whose run queue it is in */
 	struct cpu *move_to;          /* set: move there at its next switch */
+	bool unpinned;                /* an idle CPU may take it (thread_pin) */
 };
 
 /* Make the boot context thread 0 of this CPU. */
@@ -75,6 +76,11 @@ void thread_adopt(struct thread *t);
  * next switch when it is (the running thread gives the CPU away at once).
  * 0, -E_INVAL, or -E_PERM for a CPU's boot or idle thread. */
 int thread_move(struct thread *t, struct cpu *to);
+/* Affinity (SYS_THREAD_PIN): @cpu >= 0 pins @t there (thread_move);
+ * -1 lets an idle CPU take it when it is ready and its own CPU busy.  A
+ * thread stays on the CPU that made it until one of these.  The CPU it
+ * will run on, -E_INVAL for no such CPU, -E_PERM as thread_move. */
+i64 thread_pin(struct thread *t, i64 cpu);
 /* @t (blocked) may run again; its CPU is kicked out of its idle wait. */
 void thread_ready(struct thread *t);
 /* A new ready thread running fn(arg); NULL when out of threads or memory. */

@@ -35,6 +35,8 @@ def boot(iso, accel):
     "linux" boots Debian's kernel with the peer program instead
     (scripts/linux_peer.sh), under the same accelerator."""
     env = dict(os.environ, ACCEL=accel)
+    if iso == "linux":
+        env["SMP"] = "1"  # the peer's rows are single-threaded; one CPU, as always
     started = time.time()
     print(f"bench: booting {os.path.basename(iso)} with ACCEL={accel} ...",
           file=sys.stderr, flush=True)

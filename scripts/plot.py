@@ -42,6 +42,13 @@ SWEEPS = {
                 "drivers in rotation", True, False, False),
     "ramfs-file": ("ramfs: write, read back, delete one file",
                    "file size (bytes)", True, False, True),
+    # The CPU sweep (bench/cpusweep.c): per round trip of all CPUs together.
+    "cpus-shared": ("n CPUs at once, one shared driver, per round trip of all",
+                    "CPUs making round trips", False, False, False),
+    "cpus-private": ("n CPUs at once, a driver each, per round trip of all",
+                     "CPUs making round trips", False, False, False),
+    "unmap-shown": ("one unmap while the view is shown on k CPUs",
+                    "CPUs showing the view (k)", False, False, False),
 }
 
 

@@ -20,7 +20,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import plot  # noqa: E402  (same directory: plot names, order, row selection)
 
 SWEEP_LABELS = {"working-set": "W", "nesting": "gates nested",
-                "drivers": "drivers in rotation", "ramfs-file": "file bytes"}
+                "drivers": "drivers in rotation", "ramfs-file": "file bytes",
+                "cpus-shared": "CPUs, one shared driver",
+                "cpus-private": "CPUs, a driver each",
+                "unmap-shown": "CPUs showing the view"}
+# Benches whose table shows the kernel work beside each figure.
+WITH_WORK = ("working-set", "cpus-shared", "cpus-private", "unmap-shown")
 
 
 def work(r):
@@ -29,8 +34,11 @@ def work(r):
         return "-"
     parts = [f"{r.get(k, 0) / n:.0f} {label}" for k, label in
              (("cr3_writes", "CR3"), ("invlpgs", "INVLPG"), ("invpcids", "INVPCID"),
-              ("pml4e_writes", "PML4E"), ("fastpath", "fast path"))
+              ("pml4e_writes", "PML4E"), ("fastpath", "fast path"),
+              ("shootdown_ipis", "shootdown IPI"), ("lazy_invalidations", "lazy"))
              if round(r.get(k, 0) / n)]
+    if r.get("bkl_contended"):
+        parts.append(f"lock contended {r['bkl_contended']}x in all")
     return ", ".join(parts) or "-"
 
 
@@ -63,7 +71,7 @@ def sweep(rows, accel, bench, label):
         vals = []
         for m in mechs:
             r = cell.get((m, p))
-            vals.append(f"{r['median']}" + (f" ({work(r)})" if bench == "working-set" else "")
+            vals.append(f"{r['median']}" + (f" ({work(r)})" if bench in WITH_WORK else "")
                         if r else "-")
         print(f"| {p} | " + " | ".join(vals) + " |")
     print()
@@ -112,7 +120,8 @@ def main():
         sweep(rows, accel, "working-set", SWEEP_LABELS["working-set"])
         for cls in plot.buffer_classes(rows):
             buffers(rows, accel, cls)
-        for bench in ("nesting", "drivers", "ramfs-file"):
+        for bench in ("nesting", "drivers", "ramfs-file", "cpus-shared", "cpus-private",
+                      "unmap-shown"):
             sweep(rows, accel, bench, SWEEP_LABELS[bench])
         for bench in plot.other_sweeps(rows):
             sweep(rows, accel, bench, f"{bench} param")

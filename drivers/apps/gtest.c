@@ -207,6 +207,11 @@ long main(u64_t arg)
 		return ipc_bad(param);
 	case GTEST_IPC_DIE:
 		return syscall6(SYS_IPC_CALL, IPCSERVER_DIE, 0, 0, 0, 0, 0);
+	case GTEST_PIN: {
+		long cpu = syscall6(SYS_THREAD_PIN, param, 0, 0, 0, 0, 0);
+		long r = call(NULL_GATES + NULL_ADD);
+		return r == 21 ? cpu : -1000 - 21 + r;
+	}
 	case GTEST_STRLEN:
 		return gate_call(ECHO_GATES + ECHO_STRLEN, (u64_t)"a pointer gate", 0, 0,
 				 0, 0, 0);

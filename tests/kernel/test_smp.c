@@ -23,6 +23,7 @@
 #include "smp.h"
 #include "thread.h"
 #include "trap.h"
+#include "user.h"
 #include "vm.h"
 #include "slotgate/gates.h"
 
@@ -522,5 +523,70 @@ KTEST(smp_stress)
 	KT_EXPECT(pcids_consistent());
 	kprintf("    # stress: %u threads on %u CPUs, %u calls each, %u faults\n", n,
 		smp_cpus_online(), STRESS_CALLS, faults);
+	done();
+}
+
+/* --- affinity and balancing ------------------------------------------------- */
+
+struct app_job {
+	u64 action;
+	i64 code;
+	int err;
+	u32 cpu_after;
+};
+
+static void run_app(void *p)
+{
+	struct app_job *j = p;
+	j->err = user_run_module("gtest", j->action, &j->code, NULL);
+	j->cpu_after = this_cpu()->id;
+}
+
+KTEST(smp_thread_pins_itself)
+{
+	if (!need_cpus(2))
+		return;
+	/* An application asks to run on CPU 1 (SYS_THREAD_PIN), then calls a
+	 * gate: it returns on CPU 1.  A CPU that is not there is refused. */
+	struct app_job j = {GTEST_PIN | (1ull << 8), 0, 0, 0};
+	struct thread *t = thread_create(run_app, &j);
+	BUG_ON(!t);
+	thread_join(t);
+	KT_EXPECT_EQ(j.err, 0);
+	KT_EXPECT_EQ(j.code, 1);
+	KT_EXPECT_EQ(j.cpu_after, 1);
+	struct app_job bad = {GTEST_PIN | ((u64)SMP_MAX_CPUS << 8), 0, 0, 0};
+	t = thread_create(run_app, &bad);
+	BUG_ON(!t);
+	thread_join(t);
+	KT_EXPECT_EQ(bad.code, -E_INVAL);
+	KT_EXPECT_EQ(bad.cpu_after, 0);
+	done();
+}
+
+KTEST(smp_idle_cpu_takes_unpinned_thread)
+{
+	if (!need_cpus(2))
+		return;
+	/* Two threads made on CPU 0 wait for each other inside null; let go
+	 * (unpinned), an idle CPU takes one while CPU 0 runs the other. */
+	u64 moved = 0;
+	for (unsigned i = 0; i < smp_cpus_online(); i++)
+		moved += smp_cpu(i)->counters.migrations;
+	struct job a = {NULL_GATES + NULL_MEET, 2, 0, 0, 0};
+	struct job b = {NULL_GATES + NULL_MEET, 2, 0, 0, 0};
+	struct thread *ta = thread_create(run_job, &a), *tb = thread_create(run_job, &b);
+	BUG_ON(!ta || !tb);
+	KT_EXPECT_EQ(thread_pin(ta, -1), 0);
+	KT_EXPECT_EQ(thread_pin(tb, -1), 0);
+	thread_join(ta);
+	thread_join(tb);
+	KT_EXPECT_EQ(a.result, 2);
+	KT_EXPECT_EQ(b.result, 2);
+	u64 now = 0;
+	for (unsigned i = 0; i < smp_cpus_online(); i++)
+		now += smp_cpu(i)->counters.migrations;
+	KT_EXPECT(now > moved);
+	KT_EXPECT(a.cpu_after != 0 || b.cpu_after != 0);
 	done();
 }

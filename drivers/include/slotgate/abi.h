@@ -30,6 +30,9 @@ enum sys_number {
 					 area_size): reply, wait; message:
 					 a0 label, a1 string length or -1,
 					 a2 data length, a3 reply capacity */
+	SYS_THREAD_PIN = 14,  /* (cpu): run this thread on CPU cpu (0..N-1)
+				 from its next switch, or, with -1, let an
+				 idle CPU take it; the CPU, or an error */
 	SYS_COUNT             /* the plain calls are 0 .. SYS_COUNT - 1 */
 };
 

@@ -32,6 +32,9 @@ enum gtest_action {
 				  gate whose driver calls a pointer gate (14) */
 	GTEST_IPC_DIE,         /* exit with ipc_call(IPCSERVER_DIE, ...): the
 				  short server faults while serving */
+	GTEST_PIN,             /* pin itself to CPU param (SYS_THREAD_PIN),
+				  make a null gate call, exit with the pin's
+				  answer, or -1000 - 21 + the gate's */
 };
 
 /* GTEST_IPC_LONG_BAD's cases: one bad input each, and what the kernel

@@ -590,3 +590,38 @@ KTEST(smp_idle_cpu_takes_unpinned_thread)
 	KT_EXPECT(a.cpu_after != 0 || b.cpu_after != 0);
 	done();
 }
+
+static void ipc_client_loop(void *arg)
+{
+	struct job *j = arg;
+	const u64 args[6] = {1, 2, 3, 4, 5, 6};
+	for (u64 i = 0; i < j->arg; i++)
+		if (ipc_call(args) != 21)
+			j->result++;
+	j->cpu_after = this_cpu()->id;
+}
+
+KTEST(smp_ipc_clients_take_turns)
+{
+	if (!need_cpus(2))
+		return;
+	/* Clients on two CPUs call the one server at once: a call that finds
+	 * it serving the other waits its turn (not -E_NOENT). */
+	struct thread *server = ipc_server_start("ipcserver");
+	KT_EXPECT(server != NULL);
+	if (!server) {
+		done();
+		return;
+	}
+	struct job a = {0, 300, 0, 0, 0}, b = {0, 300, 0, 0, 0};
+	struct thread *ta = thread_create(ipc_client_loop, &a);
+	struct thread *tb = thread_create(ipc_client_loop, &b);
+	BUG_ON(!ta || !tb || thread_move(tb, smp_cpu(1)) != 0);
+	thread_join(ta);
+	thread_join(tb);
+	KT_EXPECT_EQ(a.result, 0);
+	KT_EXPECT_EQ(b.result, 0);
+	KT_EXPECT_EQ(b.cpu_after, 1);
+	ipc_server_stop(server);
+	done();
+}

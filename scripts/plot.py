@@ -113,7 +113,8 @@ def plans(results):
                             title=f"Null round trip per mechanism - median {unit}, "
                                   f"{accel}, timer overhead subtracted",
                             ylabel=f"median {unit}"))
-        for bench in ["working-set"] + [None] + ["nesting", "drivers", "ramfs-file"] \
+        for bench in ["working-set"] + [None] + ["nesting", "drivers", "ramfs-file",
+                                                 "cpus-shared", "cpus-private", "unmap-shown"] \
                 + other_sweeps(rows):
             if bench is None:  # the pointer classes come after the working set
                 for cls in buffer_classes(rows):

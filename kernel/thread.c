@@ -135,8 +135,10 @@ static void move_switched_out(struct thread *prev)
 {
 	struct cpu *to = prev->move_to;
 	prev->move_to = NULL;
-	if (prev->state != THREAD_READY || to == prev->cpu)
-		return; /* blocked or dead meanwhile: it moves when woken */
+	if (prev->state == THREAD_DEAD || to == prev->cpu)
+		return;
+	/* Ready or blocked alike: a blocked thread is woken where it is
+	 * queued (thread_ready kicks that CPU). */
 	dequeue(prev);
 	enqueue_on(to, prev);
 }

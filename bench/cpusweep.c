@@ -208,16 +208,11 @@ static void sweep_point(const char *mech, const char *bench, unsigned n,
 
 /* --- one unmap while k CPUs show the view ----------------------------------- */
 
-/* Until @c shows @v: spin with the big kernel lock dropped (no timer
- * runs, so no interrupt would end a halt). */
+/* Until @c shows @v (no timer runs, so no interrupt would end a halt). */
 static void wait_shown(struct cpu *c, struct view *v)
 {
-	while (c->slots.current != v) {
-		bkl_release();
-		for (int i = 0; i < 1000; i++)
-			pause();
-		bkl_acquire();
-	}
+	while (c->slots.current != v)
+		bkl_pause();
 }
 
 static void unmap_point(unsigned k, u64 samples)

@@ -39,6 +39,16 @@ void bkl_release(void)
 
 bool bkl_held(void) { return this_cpu()->bkl_held; }
 
+void bkl_pause(void)
+{
+	bkl_release();
+	for (int i = 0; i < 100; i++) {
+		smp_serve_calls(); /* IF = 0: a shootdown must not wait for us */
+		pause();
+	}
+	bkl_acquire();
+}
+
 void kernel_wait(void)
 {
 	bkl_release();

@@ -37,5 +37,9 @@ void bkl_wait(void);
 
 /* Wait for an interrupt: drop the lock, STI; HLT, CLI, take it again. */
 void kernel_wait(void);
+/* Let the other CPUs into the kernel for a moment, without halting (for
+ * a wait that no interrupt ends): drop the lock, spin serving
+ * cross-calls, take it again. */
+void bkl_pause(void);
 
 #endif

@@ -1,7 +1,6 @@
 /* ipc.c - the synchronous endpoint (see ipc.h). */
 #include "ipc.h"
 #include "bkl.h"
-#include "smp.h"
 #include "ipc_endpoint.h"
 #include "arch/x86.h"
 #include "errno.h"
@@ -81,19 +80,12 @@ static struct ipc_frame *short_server_frame(void)
 /* Send @args to the waiting server and wait for its reply; @frame: the
  * client's registers (a short call from ring 3), or NULL (kernel code). */
 /* The server is serving another client, on another CPU: wait for it to
- * wait again.  Spin with the big kernel lock dropped (serving cross-calls,
- * as its spin does): the server's reply_wait - in the fast path too - sets
- * it waiting without waking anyone. */
+ * wait again, spinning (bkl_pause): the server's reply_wait - in the fast
+ * path too - sets it waiting without waking anyone. */
 static void wait_server_free(void)
 {
-	while (ipc_ep.open && !ipc_ep.server && ipc_ep.client) {
-		bkl_release();
-		for (int i = 0; i < 100; i++) {
-			smp_serve_calls();
-			pause();
-		}
-		bkl_acquire();
-	}
+	while (ipc_ep.open && !ipc_ep.server && ipc_ep.client)
+		bkl_pause();
 }
 
 static i64 call_server(const u64 args[6], struct ipc_frame *frame)

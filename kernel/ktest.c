@@ -2,8 +2,10 @@
 #include "ktest.h"
 #include "console.h"
 #include "driver.h"
+#include "cpu.h"
 #include "heap.h"
 #include "pmm.h"
+#include "trap.h"
 #include "thread.h"
 #include "user.h"
 #include "vm.h"
@@ -58,6 +60,27 @@ i64 ktest_run_app(const char *name, u64 action, u64 param)
 	i64 code = 0;
 	int err = user_run_module(name, action | (param << 8), &code, NULL);
 	return err ? err : code;
+}
+
+struct user_read {
+	u64 va, value;
+};
+
+static void read_user(void *arg)
+{
+	struct user_read *r = arg;
+	user_access_begin();
+	r->value = *(volatile u64 *)r->va;
+	user_access_end();
+}
+
+int ktest_read_user(u64 va, u64 *value, struct fault_info *info)
+{
+	struct user_read r = {va, 0};
+	int vector = trap_catch(read_user, &r, info);
+	if (vector < 0)
+		*value = r.value;
+	return vector;
 }
 
 static bool run_one(size_t n, const struct ktest_case *t)

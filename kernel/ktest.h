@@ -31,6 +31,11 @@ void ktest_fail(const char *file, int line, const char *what, i64 a, i64 b);
  * (its argument is action | param << 8): its exit code, or the run's
  * error (a negated code) if it could not run or was killed. */
 i64 ktest_run_app(const char *name, u64 action, u64 param);
+struct fault_info;
+/* Read the u64 at user address @va as the kernel may (SMAP opened), under
+ * trap_catch(): -1 with the value in *@value, or the exception's vector
+ * with *@info filled (*@value untouched). */
+int ktest_read_user(u64 va, u64 *value, struct fault_info *info);
 /* Mark the running case skipped, with a reason (KTAP "# SKIP"). */
 void ktest_skip(const char *reason);
 

@@ -149,18 +149,6 @@ KTEST(heap_freed_large_object_unmapped)
 
 /* --- a view's page unmapped while the view is shown here ------------------ */
 
-struct read_probe {
-	u64 va, value;
-};
-
-static void read_user_u64(void *arg)
-{
-	struct read_probe *p = arg;
-	user_access_begin();
-	p->value = *(volatile u64 *)p->va;
-	user_access_end();
-}
-
 /* A page of null's view, read while the view is current on this CPU (so
  * the TLB holds it), then unmapped with no view switch and no CR3 write
  * after it: the next read must fault.  Without this case every unmap was
@@ -175,18 +163,18 @@ KTEST(view_unmap_of_the_current_view_invalidates)
 	struct fault_info info;
 	BUG_ON(!d || !frame);
 	*(u64 *)phys_to_virt(frame) = 0x7e57c0de;
-	struct read_probe p = {slot_base(d->slot) + 100 * SELECTOR_SIZE, 0};
+	u64 va = slot_base(d->slot) + 100 * SELECTOR_SIZE, value = 0;
 	view_switch(&cpu->slots, &d->view);
-	KT_EXPECT_EQ(view_map(&d->view, p.va, frame, VM_USER | VM_NX), 0);
-	KT_EXPECT_EQ(trap_catch(read_user_u64, &p, &info), -1);
-	KT_EXPECT_EQ(p.value, 0x7e57c0de);
+	KT_EXPECT_EQ(view_map(&d->view, va, frame, VM_USER | VM_NX), 0);
+	KT_EXPECT_EQ(ktest_read_user(va, &value, &info), -1);
+	KT_EXPECT_EQ(value, 0x7e57c0de);
 	struct slot_counters was = cpu->slots.counters;
-	KT_EXPECT_EQ(view_unmap(&cpu->slots, &d->view, p.va, &pa), 0);
+	KT_EXPECT_EQ(view_unmap(&cpu->slots, &d->view, va, &pa), 0);
 	KT_EXPECT_EQ(pa, frame);
-	p.value = 0;
-	KT_EXPECT_EQ(trap_catch(read_user_u64, &p, &info), VEC_PF);
-	KT_EXPECT_EQ(p.value, 0);
-	KT_EXPECT_EQ(info.cr2, p.va);
+	value = 0;
+	KT_EXPECT_EQ(ktest_read_user(va, &value, &info), VEC_PF);
+	KT_EXPECT_EQ(value, 0);
+	KT_EXPECT_EQ(info.cr2, va);
 	/* Every strategy invalidates a page of the current view by one
 	 * INVLPG (SDM 3A §4.10.4.1), and nothing more. */
 	KT_EXPECT_EQ(cpu->slots.counters.invlpgs - was.invlpgs, 1);

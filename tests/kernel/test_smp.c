@@ -233,14 +233,6 @@ struct probe {
 	int vector; /* trap_catch(): -1, or the exception */
 };
 
-static void read_user(void *arg)
-{
-	struct probe *p = arg;
-	user_access_begin();
-	p->value = *(volatile u64 *)p->va;
-	user_access_end();
-}
-
 /* Run on the other CPU, in its cross-call: read @p->va through whatever
  * that CPU's TLB and PML4 hold now. */
 static void probe_here(void *arg)
@@ -248,7 +240,7 @@ static void probe_here(void *arg)
 	struct probe *p = arg;
 	struct fault_info info;
 	p->value = 0;
-	p->vector = trap_catch(read_user, p, &info);
+	p->vector = ktest_read_user(p->va, &p->value, &info);
 }
 
 #define CAT_(a, b) a##b

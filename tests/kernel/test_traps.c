@@ -126,13 +126,6 @@ KTEST(smep_enforced)
 	unmap_user_page();
 }
 
-static void read_user_with_ac(void *p)
-{
-	user_access_begin();
-	(void)*(volatile u64 *)p;
-	user_access_end();
-}
-
 KTEST(smap_enforced)
 {
 	struct fault_info f;
@@ -145,6 +138,7 @@ KTEST(smap_enforced)
 	KT_EXPECT_EQ(f.error & (PF_P | PF_U), PF_P);
 	KT_EXPECT_EQ(f.cr2, TEST_USER_ADDR);
 	/* ... and the same read with RFLAGS.AC set goes through. */
-	KT_EXPECT_EQ(trap_catch(read_user_with_ac, (void *)TEST_USER_ADDR, &f), -1);
+	u64 value;
+	KT_EXPECT_EQ(ktest_read_user(TEST_USER_ADDR, &value, &f), -1); /* with AC set */
 	unmap_user_page();
 }

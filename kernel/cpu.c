@@ -1,5 +1,6 @@
 /* cpu.c - CPUID feature detection, protection bits and the TSC rate. */
 #include "cpu.h"
+#include "trap.h"
 #include "arch/x86.h"
 #include "console.h"
 #include "kstring.h"
@@ -90,8 +91,10 @@ void cpu_enable_protection(void)
 		cr4 |= CR4_PGE;
 	if (f->smep)
 		cr4 |= CR4_SMEP;
-	if (f->smap)
+	if (f->smap) {
 		cr4 |= CR4_SMAP;
+		trap_clac = 1;
+	}
 	write_cr4(cr4);
 	write_cr0(read_cr0() | CR0_WP); /* ring 0 honours read-only pages too */
 }

@@ -34,6 +34,9 @@ struct cpu_counters {
 	u64 ipc_fastpath;     /* IPC switches straight back to ring 3 */
 	u64 bkl_contended;    /* entries that found the big kernel lock taken */
 	u64 migrations;       /* ready threads this idle CPU took (balancing) */
+	u64 user_ac_traps;    /* traps from ring 3 with RFLAGS.AC set there */
+	u64 handler_ac_open;  /* ... whose handler still ran with AC set: must
+				 stay 0 (stubs/trap.asm clears it) */
 	u64 fastpath_miss[FASTPATH_MISS_COUNT]; /* sent to the slow path, by why */
 };
 

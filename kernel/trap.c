@@ -139,9 +139,24 @@ static void exception(struct trap_frame *f)
 	panic_frame(f, "unexpected exception in the kernel");
 }
 
+u8 trap_clac;
+
+/* Ring 3 may leave RFLAGS.AC set; trap_common must have cleared it before
+ * any handler runs (SMAP, SDM 3A §4.6.1).  Counted, for traps_clear_ac. */
+static void count_user_ac(struct cpu *cpu, const struct trap_frame *f)
+{
+	if (!(f->rflags & RFLAGS_AC))
+		return;
+	cpu->counters.user_ac_traps++;
+	if (read_rflags() & RFLAGS_AC)
+		cpu->counters.handler_ac_open++;
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
 	struct cpu *cpu = this_cpu();
+	if ((f->cs & 3) == 3)
+		count_user_ac(cpu, f);
 	/* An idle AP's tick only counts: its idle loop looks for work by
 	 * itself (thread_idle_loop), without contending for the lock. */
 	if (f->vector == VEC_TIMER && cpu->thread == cpu->idle && !cpu->bkl_held) {

@@ -56,6 +56,10 @@ const char *trap_name(u64 vector);
 /* Print one line describing the fault, then the registers if @regs. */
 void trap_report(const char *who, const struct trap_frame *f, bool regs);
 
+/* Set when the CPU has SMAP: trap entry then clears RFLAGS.AC (CLAC,
+ * stubs/trap.asm), whatever ring 3 left in it. */
+extern u8 trap_clac;
+
 /*
  * Run fn(arg); if it raises an exception in ring 0, return the vector and
  * fill @info, else return -1.  Only for code that expects to fault.

@@ -7,11 +7,24 @@
 ; saved CS has RPL 3); the kernel's GS is live otherwise.  trap_dispatch
 ; takes the big kernel lock (kernel/bkl.h); the way back to ring 3 drops
 ; it, if this CPU holds it (the cross-call IPI does not take it).
+;
+; Two things the CPU does not do for us on the way in:
+;   - RFLAGS.AC survives interrupt and exception delivery (only TF, NT, RF,
+;     VM and, through an interrupt gate, IF are cleared: SDM 3A §6.12.1),
+;     so ring 3 could enter every handler with SMAP switched off (SDM 3A
+;     §4.6.1).  CLAC clears it; the interrupted RFLAGS comes back with
+;     IRETQ, and a handler that unwinds (a driver fault, trap_catch)
+;     resumes kernel code with AC clear.  CLAC is #UD without SMAP, where
+;     AC means nothing at CPL 0 with CR0.AM clear, hence the flag.
+;   - A mispredicted CPL test could run the handler's first GS-relative
+;     loads with the wrong GS base (CVE-2019-1125, "SWAPGS"): an LFENCE
+;     on both paths waits for the test to resolve first.
 
 %include "asm-offsets.inc"
 %include "bkl.inc"
 
 extern trap_dispatch
+extern trap_clac                        ; u8, kernel/trap.c: SMAP is on
 
 section .text
 
@@ -36,7 +49,15 @@ trap_common:
 	test qword [rsp + 24], 3        ; saved CS: from ring 3?
 	jz .kernel_entry
 	swapgs
+	lfence
+	jmp .entered
 .kernel_entry:
+	lfence
+.entered:
+	cmp byte [rel trap_clac], 0
+	je .ac_clear
+	clac
+.ac_clear:
 	push rax
 	push rbx
 	push rcx

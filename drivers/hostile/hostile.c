@@ -9,6 +9,10 @@
  *   +8 touch COM2's port, which only the UART driver may use (#GP)
  *   +9 try to end the borrowed thread (SYS_EXIT): must get -E_PERM
  *   +10 try to become an IPC server on it: must get -E_PERM
+ *   +11 take(p, n): a buffer in, returns n  +12 take from itself
+ *   +13 ac_trap(kind): set RFLAGS.AC, then trap with it set: 0 #PF,
+ *   1 #UD, 2 #BP, 3 #GP, 4 #DE, 5 spin through timer interrupts until
+ *   the watchdog (traps_clear_ac: no handler may run with AC set)
  */
 #include "slotgate/driver.h"
 #include "slotgate/gates.h"
@@ -95,6 +99,21 @@ static long try_ipc(u64_t a, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
 	return syscall6(SYS_IPC_REPLY_WAIT, 0, 0, 0, 0, 0, 0);
 }
 
+static long ac_trap(u64_t kind, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
+{
+	(void)b, (void)c, (void)d, (void)e, (void)f;
+	/* AC (bit 18) may be set at any CPL (SDM 1 §3.4.3.3). */
+	__asm__ volatile("pushfq; orq $0x40000, (%%rsp); popfq" ::: "memory", "cc");
+	switch (kind) {
+	case 0: return pf(0, 0, 0, 0, 0, 0);
+	case 1: return ud(0, 0, 0, 0, 0, 0);
+	case 2: __asm__ volatile("int3"); return 0;
+	case 3: return gp(0, 0, 0, 0, 0, 0);
+	case 4: return de(0, 0, 0, 0, 0, 0);
+	default: return spin(0, 0, 0, 0, 0, 0);
+	}
+}
+
 static u64_t my_base; /* first gate number, from driver_init */
 static unsigned char own[2 * 4096] __attribute__((aligned(4096)));
 
@@ -123,6 +142,7 @@ long driver_init(u64_t base)
 		{stack, PTR_NONE}, {kernel_jump, PTR_NONE}, {spin, PTR_NONE},
 		{count, PTR_NONE}, {uart_port, PTR_NONE}, {try_exit, PTR_NONE},
 		{try_ipc, PTR_NONE}, {take, PTR_BUF_IN}, {self_buffer, PTR_NONE},
+		{ac_trap, PTR_NONE},
 	};
 	my_base = base;
 	for (u64_t i = 0; i < sizeof(gates) / sizeof(gates[0]); i++)

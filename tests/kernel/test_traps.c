@@ -4,14 +4,18 @@
  */
 #include "arch/x86.h"
 #include "cpu.h"
+#include "errno.h"
+#include "gate.h"
 #include "kernel.h"
 #include "ktest.h"
 #include "memlayout.h"
 #include "percpu.h"
 #include "pmm.h"
+#include "smp.h"
 #include "trap.h"
 #include "view.h"
 #include "vm.h"
+#include "slotgate/gates.h"
 
 #define UNMAPPED_KERNEL_ADDR 0xffffc7ffdeadb000ull
 #define TEST_USER_ADDR 0x0000004000000000ull /* slot 0, never used by apps */
@@ -140,5 +144,48 @@ KTEST(smap_enforced)
 	/* ... and the same read with RFLAGS.AC set goes through. */
 	u64 value;
 	KT_EXPECT_EQ(ktest_read_user(TEST_USER_ADDR, &value, &f), -1); /* with AC set */
+	unmap_user_page();
+}
+
+/* Traps from ring 3 with RFLAGS.AC set, and handlers that ran with it
+ * still set, on every CPU (a thread in a driver may move). */
+static void ac_counts(u64 *traps, u64 *open)
+{
+	*traps = *open = 0;
+	for (unsigned i = 0; i < smp_cpus_online(); i++) {
+		*traps += smp_cpu(i)->counters.user_ac_traps;
+		*open += smp_cpu(i)->counters.handler_ac_open;
+	}
+}
+
+/* A driver sets RFLAGS.AC and traps with it set, by each exception kind
+ * and by timer interrupts (spinning until the watchdog).  Delivery keeps
+ * AC (SDM 3A §6.12.1): unless trap entry clears it, every handler - and
+ * the kernel code the gate's unwind resumes - runs with SMAP open. */
+KTEST(traps_clear_ac)
+{
+	static const i64 expect[] = {
+		-E_DRIVER_FAULT, -E_DRIVER_FAULT, -E_DRIVER_FAULT,
+		-E_DRIVER_FAULT, -E_DRIVER_FAULT, -E_WATCHDOG,
+	};
+	struct fault_info f;
+	if (!cpu_features.smap) {
+		ktest_skip("CPU has no SMAP");
+		return;
+	}
+	for (u64 kind = 0; kind < ARRAY_SIZE(expect); kind++) {
+		const u64 args[6] = {kind};
+		u64 traps0, open0, traps, open;
+		ac_counts(&traps0, &open0);
+		KT_EXPECT_EQ(gate_call_kernel(HOSTILE_GATES + HOSTILE_AC_TRAP, args),
+			     expect[kind]);
+		KT_EXPECT_EQ(read_rflags() & RFLAGS_AC, 0); /* the unwind's too */
+		ac_counts(&traps, &open);
+		KT_EXPECT(traps > traps0); /* the driver did trap with AC set */
+		KT_EXPECT_EQ(open, open0);
+	}
+	/* ... and SMAP still stops a kernel read outside a STAC window. */
+	map_user_page(VM_WRITE | VM_NX);
+	KT_EXPECT_EQ(trap_catch(read_at, (void *)TEST_USER_ADDR, &f), VEC_PF);
 	unmap_user_page();
 }

@@ -41,13 +41,15 @@ static void write_reloc(void *ctx, u64 offset, u64 value)
 	}
 }
 
-/* Map and relocate the image into the (empty) view. */
-static int load_image(struct driver *d)
+/* Map and relocate the image into the (empty) view; the loader's reason
+ * for refusing it in *@image_error. */
+static int load_image(struct driver *d, int *image_error)
 {
 	struct elf_image elf;
 	struct elf_relocs rel;
 	int err = elf_parse_driver(d->image, d->image_size, DRIVER_IMAGE_SPAN,
 				   &elf, &rel);
+	*image_error = err;
 	if (err) {
 		kprintf("driver %s: bad image: %s\n", d->name, elf_error_name(err));
 		return -E_NOEXEC;
@@ -135,7 +137,7 @@ static void free_view(struct driver *d)
 	view_destroy(c, &d->view, pmm_free);
 }
 
-static int start(struct driver *d)
+static int start(struct driver *d, int *image_error)
 {
 	int err = view_init(&d->view, d->slot);
 	if (err)
@@ -143,7 +145,7 @@ static int start(struct driver *d)
 	/* Ports go with the view: the TSS bitmap follows the view shown. */
 	d->view.io_base = d->io_base;
 	d->view.io_count = d->io_count;
-	err = load_image(d);
+	err = load_image(d, image_error);
 	if (!err && driver_always_shown(d->mode))
 		view_show_always(&this_cpu()->slots, &d->view);
 	if (!err && d->mode == DRIVER_CR3) /* a whole address space of its own */
@@ -175,7 +177,10 @@ int driver_load(const char *name, const void *image, size_t size,
 	d->io_count = opt->io_count;
 	d->mode = opt->mode;
 	d->slot = slot_alloc(d);
-	int err = d->slot ? start(d) : -E_NOSLOT;
+	int image_error = 0;
+	int err = d->slot ? start(d, &image_error) : -E_NOSLOT;
+	if (opt->image_error)
+		*opt->image_error = image_error;
 	if (err) {
 		kprintf("driver %s: not loaded: %s\n", name, error_name(err));
 		gate_unregister_all(d);
@@ -210,7 +215,8 @@ int driver_restart(struct driver *d)
 	/* Every thread's stack went with the view (no thread is inside):
 	 * each gets a new one on its next call. */
 	memset(d->stack_cursor, 0, sizeof(d->stack_cursor));
-	int err = start(d);
+	int image_error;
+	int err = start(d, &image_error);
 	if (err) {
 		kprintf("driver %s: restart failed: %s\n", d->name, error_name(err));
 		d->dead = true;

@@ -99,6 +99,8 @@ struct driver_options {
 	u64 gate_base;       /* first gate number, handed to driver_init */
 	u16 io_base, io_count; /* I/O ports it may use (0 = none) */
 	enum driver_mode mode; /* command line trusted=A,B cr3=C allmapped=D */
+	int *image_error;    /* if set, where a load tells the ELF loader's
+				reason (enum elf_error; 0: the image passed) */
 };
 
 int driver_load(const char *name, const void *image, size_t size,

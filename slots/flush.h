@@ -89,10 +89,22 @@ enum pcid_grant {
 	PCID_RECYCLED,  /* used before (another view, or released): flush it */
 };
 
-/* Shared by the two PCID strategies (flush_pcid.c): @v's PCID on @c,
- * assigned now if it had none. */
+/* Shared by the two PCID strategies (flush_pcid.c): @v's PCID on @c for
+ * this CPU's PML4, assigned now if it had none; pcid_own_of() the same for
+ * @v's own PML4 - another PCID, so that a PCID only ever names one PML4
+ * and a bit-63 load never reaches entries walked from another root.
+ * pcid_release() gives back both. */
 u16 pcid_of(struct slot_cpu *c, struct view *v, enum pcid_grant *grant);
+u16 pcid_own_of(struct slot_cpu *c, struct view *v, enum pcid_grant *grant);
 void pcid_release(struct slot_cpu *c, struct view *v);
+/* Does CR3 hold one of @v's PCIDs on @c now: which field holds it
+ * (NULL: neither)? */
+static inline const u16 *pcid_loaded(const struct slot_cpu *c, const struct view *v)
+{
+	if (c->own)
+		return c->own == v ? &v->own_pcid[c->id] : NULL;
+	return c->current == v ? &v->pcid[c->id] : NULL;
+}
 
 static inline void flush_switch(struct slot_cpu *c, struct view *from, struct view *to)
 {
@@ -130,7 +142,7 @@ static inline bool flush_uses_pcid(void) { return FLUSH_IS(PCID) || FLUSH_IS(INV
  */
 static inline void view_load_own(struct slot_cpu *c, struct view *v, u64 *cr3)
 {
-	if (flush_uses_pcid() && (*cr3 & CR3_PCID_MASK) != v->pcid[c->id])
+	if (flush_uses_pcid() && (*cr3 & CR3_PCID_MASK) != v->own_pcid[c->id])
 		*cr3 = view_own_cr3(c, v);
 	c->own = v; /* a shootdown of @v must reach this CPU (view.h) */
 	tlb_write_cr3(&c->counters, *cr3);

@@ -14,23 +14,28 @@
  *   - the outgoing entry is cleared before CR3 changes and the incoming
  *     one written after, so no entry is ever present under another
  *     view's PCID, where a speculative walk could cache it (§4.10.2.2);
- *   - a page unmapped from a view whose PCID is not the one loaded - not
- *     current, or current while the CPU runs on another view's own PML4
- *     (flush.h, view_load_own), where INVLPG would reach that view's PCID
- *     instead: the view loses its PCID, and its next use starts from a
+ *   - a view run as a whole address space (its own PML4 in CR3: an IPC
+ *     server, a CR3-mode driver; flush.h, view_load_own) has a second
+ *     PCID for that root: entries are tagged with the PCID, not with the
+ *     PML4 they were walked from (§4.10.1), and this CPU's PML4 shows
+ *     more than the view's own (the views shown everywhere), so one PCID
+ *     on both would let the own address space reach them;
+ *   - a page unmapped from a view: INVLPG if one of its PCIDs is the one
+ *     loaded (it acts on the current PCID only, §4.10.4.1); a PCID of it
+ *     that is not loaded is released, and its next use starts from a
  *     flushed one.
  */
 #include "flush.h"
 
-u16 pcid_of(struct slot_cpu *c, struct view *v, enum pcid_grant *grant)
+/* Give @v a PCID from @c's pool, held in *@held (its pcid or own_pcid
+ * field): round robin, taking it from its owner when the pool has gone
+ * round. */
+static u16 pcid_take(struct slot_cpu *c, struct view *v, bool own, u16 *held,
+		     enum pcid_grant *grant)
 {
 	struct pcid_pool *pool = &c->pcids;
-	u16 p = v->pcid[c->id];
+	u16 p = pool->next;
 
-	*grant = PCID_KEPT;
-	if (p)
-		return p;
-	p = pool->next;
 	*grant = p < pool->used || pool->owner[p] ? PCID_RECYCLED : PCID_FIRST;
 	if (p + 1 == pool->size) {
 		pool->next = 1;
@@ -42,11 +47,33 @@ u16 pcid_of(struct slot_cpu *c, struct view *v, enum pcid_grant *grant)
 	}
 	if (pool->live < p + 1)
 		pool->live = (u16)(p + 1);
-	if (pool->owner[p])
-		pool->owner[p]->pcid[c->id] = 0; /* recycled: its owner loses it */
+	struct view *old = pool->owner[p];
+	if (old) /* recycled: its owner loses it */
+		*(pool->own_root[p] ? &old->own_pcid[c->id] : &old->pcid[c->id]) = 0;
 	pool->owner[p] = v;
-	v->pcid[c->id] = p;
+	pool->own_root[p] = own;
+	*held = p;
 	return p;
+}
+
+u16 pcid_of(struct slot_cpu *c, struct view *v, enum pcid_grant *grant)
+{
+	u16 p = v->pcid[c->id];
+
+	*grant = PCID_KEPT;
+	if (p)
+		return p;
+	return pcid_take(c, v, false, &v->pcid[c->id], grant);
+}
+
+u16 pcid_own_of(struct slot_cpu *c, struct view *v, enum pcid_grant *grant)
+{
+	u16 p = v->own_pcid[c->id];
+
+	*grant = PCID_KEPT;
+	if (p)
+		return p;
+	return pcid_take(c, v, true, &v->own_pcid[c->id], grant);
 }
 
 unsigned pcid_owned(const struct slot_cpu *c)
@@ -57,13 +84,18 @@ unsigned pcid_owned(const struct slot_cpu *c)
 	return n;
 }
 
+static void release_one(struct slot_cpu *c, u16 *held)
+{
+	if (*held) {
+		c->pcids.owner[*held] = NULL;
+		*held = 0;
+	}
+}
+
 void pcid_release(struct slot_cpu *c, struct view *v)
 {
-	u16 p = v->pcid[c->id];
-	if (p) {
-		c->pcids.owner[p] = NULL;
-		v->pcid[c->id] = 0;
-	}
+	release_one(c, &v->pcid[c->id]);
+	release_one(c, &v->own_pcid[c->id]);
 }
 
 /* Must this switch flush the incoming PCID?  A PCID given out now may
@@ -95,8 +127,14 @@ void flush_pcid_switch(struct slot_cpu *c, struct view *from, struct view *to)
 
 void flush_pcid_unmapped(struct slot_cpu *c, struct view *v, u64 va)
 {
-	if (v == c->current && !c->own)
+	const u16 *loaded = pcid_loaded(c, v);
+	if (loaded)
 		tlb_invlpg(&c->counters, va); /* current PCID only (§4.10.4.1) */
-	else if (!FLUSH_BUGGY(FLUSH_BUG_KEEP_STALE_PCID))
-		pcid_release(c, v);
+	if (FLUSH_BUGGY(FLUSH_BUG_KEEP_STALE_PCID))
+		return;
+	/* The one of its two PCIDs not loaded now goes (both if neither). */
+	if (loaded != &v->pcid[c->id])
+		release_one(c, &v->pcid[c->id]);
+	if (loaded != &v->own_pcid[c->id])
+		release_one(c, &v->own_pcid[c->id]);
 }

@@ -164,7 +164,7 @@ static void shootdown(struct slot_cpu *c, struct view *v, u64 va)
 				late[late_count++] = (struct late_call){o, v, va};
 			else
 				slot_cpu_call(o, unmapped_remote, v, va);
-		} else if (flush_uses_pcid() && v->pcid[o->id]) {
+		} else if (flush_uses_pcid() && (v->pcid[o->id] || v->own_pcid[o->id])) {
 			c->counters.lazy_invalidations++;
 			if (!FLUSH_BUGGY(FLUSH_BUG_FORGET_LAZY))
 				pcid_release(o, v);
@@ -293,7 +293,7 @@ u64 view_own_cr3(struct slot_cpu *c, struct view *v)
 	if (!flush_uses_pcid())
 		return cr3;
 	enum pcid_grant grant;
-	cr3 |= pcid_of(c, v, &grant);
+	cr3 |= pcid_own_of(c, v, &grant);
 	return grant == PCID_KEPT ? cr3 | CR3_NOFLUSH : cr3;
 }
 

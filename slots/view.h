@@ -69,6 +69,10 @@ struct view {
 	u32 tracked_count;
 	bool untracked; /* more present pages than the ceiling: reload */
 	u16 pcid[VIEW_MAX_CPUS]; /* this view's PCID on each CPU, 0 = none */
+	u16 own_pcid[VIEW_MAX_CPUS]; /* ... on its own PML4 (view_own_cr3):
+				  another one, since entries carry the PCID
+				  and not the PML4 they came from (SDM 3A
+				  §4.10.1), and the CPU's PML4 shows more */
 	u32 pins;       /* frames mapped into a driver's window (window.h):
 			   while non-zero, nothing may be unmapped */
 	u16 io_base;    /* I/O ports ring 3 may use while this view is */
@@ -86,6 +90,7 @@ struct pcid_pool {
 	u16 live;  /* every owned PCID is below it (view_flush_everywhere
 		      scans 1..live-1 only, then starts again from 1) */
 	struct view *owner[PCID_MAX];
+	bool own_root[PCID_MAX]; /* the owner holds it in own_pcid */
 };
 
 struct slot_cpu {

@@ -211,3 +211,26 @@ HTEST(tlb_model_rules_rights)
 	tlb_model_write_cr3(p);
 	CHECK(!stale());
 }
+
+/* §4.10.1: entries carry the PCID, not the PML4 they were walked from, so
+ * one PCID on two roots lets the second use the first's translations.
+ * The model flags a bit-63-set load of a PCID on another PML4 than its
+ * entries came from (a fault, sticky until reset); a load with bit 63
+ * clear, or after INVPCID has emptied that context, starts it afresh. */
+HTEST(tlb_model_rules_pcid_one_root)
+{
+	u64 a, b;
+	rules_pml4(&a);
+	b = vm_table_alloc();
+
+	tlb_model_reset(a | 1, true);
+	tlb_model_write_cr3(b | 1); /* flushed: PCID 1 now belongs to b */
+	tlb_model_write_cr3(a | 2 | CR3_NOFLUSH);
+	tlb_model_write_cr3(b | 1 | CR3_NOFLUSH);
+	CHECK(!stale());
+	tlb_model_invpcid(INVPCID_CONTEXT, 2, 0); /* PCID 2 forgets a */
+	tlb_model_write_cr3(b | 2 | CR3_NOFLUSH);
+	CHECK(!stale());
+	tlb_model_write_cr3(a | 1 | CR3_NOFLUSH); /* b's entries, on a */
+	CHECK(stale() && strstr(tlb_model_check(), "bit 63 set on PML4"));
+}

@@ -186,6 +186,15 @@ static void gate_into(struct slot_cpu *c, struct sim_thread *t, struct sim_view 
 	struct level *from = top(t), *to = &t->lv[++t->depth];
 	if (from->own)
 		slot_cpu_reload(c); /* the general case: leave own first */
+	if (d == &s.views[ALWAYS]) {
+		/* gate_switch_into_general(): a driver shown everywhere is
+		 * only on this CPU's PML4, and sees the caller's own memory
+		 * there - a CR3-mode view shown in a CPU's PML4. */
+		*to = (struct level){from->own ? from->own : from->shown, NULL};
+		if (from->own)
+			view_switch(c, from->own->v);
+		return;
+	}
 	if (d->cr3_mode) {
 		s.res->own_calls++;
 		*to = (struct level){from->shown, d};
@@ -255,12 +264,14 @@ static void op_call(void)
 	if (i < 0)
 		return;
 	struct sim_thread *t = &s.threads[s.running[i]];
-	unsigned d = 1 + (unsigned)rnd(NSLOT + NCR3 - 1); /* not ALWAYS: a gate
-							    into it swaps nothing */
+	unsigned d = (unsigned)rnd(NSLOT + NCR3); /* ALWAYS too: from a
+						     CR3-mode driver it shows
+						     that driver's view */
 	if (t->depth == MAX_DEPTH)
 		return;
 	snprintf(s.op, sizeof(s.op), "cpu %d: thread %d calls %s driver slot %u", i,
-		 s.running[i], s.views[d].cr3_mode ? "CR3-mode" : "slot", s.views[d].slot);
+		 s.running[i], s.views[d].cr3_mode ? "CR3-mode" : d == ALWAYS ?
+		 "always-shown" : "slot", s.views[d].slot);
 	gate_into(on((unsigned)i), t, &s.views[d]);
 }
 
@@ -481,7 +492,7 @@ static bool cpu_ok(unsigned i)
 	tlb_model_select_cpu(i);
 	u64 cr3 = own ? vm_table_phys(own->tables) : c->pml4_phys;
 	if (flush_uses_pcid())
-		cr3 |= own ? own->pcid[i] : shown ? shown->pcid[i] : 0;
+		cr3 |= own ? own->own_pcid[i] : shown ? shown->pcid[i] : 0;
 	return c->current == shown && c->own == own && tlb_model_cr3() == cr3;
 }
 

@@ -52,6 +52,15 @@
  * memory that CPU's CR3 names: the same frame or table, present, with no
  * more rights.
  *
+ * One rule more, Slotgate's and not the SDM's: a PCID names one address
+ * space.  Entries are tagged with the PCID alone, not with the PML4 they
+ * were walked from (§4.10.1), so a PCID loaded with bit 63 set on another
+ * PML4 than its entries came from would go on translating through the
+ * first one; today's tables may agree by chance, the next change to one
+ * root would not.  The model remembers, per CPU and PCID, the PML4 its
+ * entries were made under (forgotten when the whole context is
+ * flushed) and flags such a load as a fault.
+ *
  * The hardware hooks act on the CPU selected by tlb_model_select_cpu()
  * (CPU 0 after tlb_model_reset(): the single-CPU tests never select); a
  * test gives view.c's cross-CPU calls to the CPU they name by selecting
@@ -109,6 +118,8 @@ struct cpu_state {
 	u32 nps, live_ps;
 	char fault[256];
 	struct tlb_model_stats st;
+	u64 root[4096]; /* per PCID: the PML4 its entries were made under, 0:
+			   none since its last whole flush */
 };
 
 /* Every rule below is written for "the CPU executing", m: the selected
@@ -275,9 +286,22 @@ static void speculate(void)
 		walk_table(visits[i]);
 }
 
+/* Does @f empty the whole context @pcid (its non-global TLB entries and
+ * its PS entries)? */
+static bool flushes_context(const struct tlb_flush *f, u16 pcid)
+{
+	bool tlb = !f->one_page &&
+		   (f->page_pcid == TLB_RULE_ANY_PCID || f->page_pcid == pcid);
+	bool ps = f->ps_pcid == TLB_RULE_ANY_PCID || f->ps_pcid == pcid;
+	return tlb && ps;
+}
+
 /* Remove from both caches what @f names (the rules: tlb_rules.h). */
 static void apply(const struct tlb_flush *f)
 {
+	for (unsigned p = 0; p < 4096; p++)
+		if (m->root[p] && flushes_context(f, (u16)p))
+			m->root[p] = 0;
 	for (u32 i = 0; i < m->ntlb; i++) {
 		struct entry *e = &m->tlb[i];
 		if (e->live && tlb_flush_drops_page(f, e->pcid, e->rights & R_G,
@@ -321,6 +345,7 @@ static void cpu_reset(struct cpu_state *k, u64 cr3, bool pcide)
 	k->pcide = pcide;
 	k->home = k->cr3 = cr3 & PTE_ADDR;
 	k->pcid = pcide ? (u16)(cr3 & 0xfff) : 0;
+	k->root[k->pcid] = k->cr3;
 }
 
 void tlb_model_reset(u64 cr3, bool pcide)
@@ -386,11 +411,20 @@ void tlb_model_write_cr3(u64 value)
 	if (f.fault) {
 		fault("#GP: %s (%#llx)", f.fault, (unsigned long long)value);
 	} else {
-		if (m->pcide && (value & CR3_NOFLUSH))
+		u64 root = value & PTE_ADDR;
+		if (m->pcide && (value & CR3_NOFLUSH)) {
 			m->st.cr3_noflush++;
+			if (m->root[pcid] && m->root[pcid] != root)
+				fault("PCID %u loaded with bit 63 set on PML4 %#llx, but "
+				      "its entries were made on PML4 %#llx (usable there "
+				      "too, SDM 3A §4.10.1)", pcid,
+				      (unsigned long long)root,
+				      (unsigned long long)m->root[pcid]);
+		}
 		apply(&f);
 		m->pcid = pcid;
-		m->cr3 = value & PTE_ADDR;
+		m->cr3 = root;
+		m->root[pcid] = root;
 	}
 	speculate();
 }

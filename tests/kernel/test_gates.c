@@ -220,7 +220,7 @@ KTEST(gate_pcids_released_with_views)
 	 * gone only the drivers' views may still own one. */
 	for (int i = 0; i < 20; i++)
 		KT_EXPECT_EQ(gtest(GTEST_CALL, NULL_GATES + NULL_ADD), 21);
-	KT_EXPECT(pcid_owned(c) <= driver_count());
+	KT_EXPECT(pcid_owned(c) <= 2 * driver_count()); /* two roots each */
 }
 
 KTEST(gate_cr3_mode_baseline)

@@ -465,9 +465,11 @@ static bool pcids_consistent(void)
 {
 	for (unsigned i = 0; i < smp_cpus_online(); i++) {
 		struct slot_cpu *c = &smp_cpu(i)->slots;
-		for (unsigned p = 1; p < c->pcids.size; p++)
-			if (c->pcids.owner[p] && c->pcids.owner[p]->pcid[c->id] != p)
+		for (unsigned p = 1; p < c->pcids.size; p++) {
+			const struct view *v = c->pcids.owner[p];
+			if (v && (c->pcids.own_root[p] ? v->own_pcid : v->pcid)[c->id] != p)
 				return false;
+		}
 	}
 	return true;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """check_trace.py - smoke test of scripts/bochs_trace.py (one Bochs boot).
 
-  tests/check_trace.py [FLUSH [ROW [INSNS]]]     default: pcid slot 335
+  tests/check_trace.py [FLUSH [ROW [INSNS]]]     default: pcid slot 297
 
 Traces 3 round trips of ROW on build/FLUSH/slotgate.iso and checks the
 stream: every line is a known event of the right shape, the markers pair
@@ -33,7 +33,7 @@ SHAPES = {
 def main():
     flush = sys.argv[1] if len(sys.argv) > 1 else "pcid"
     row = sys.argv[2] if len(sys.argv) > 2 else "slot"
-    insns = int(sys.argv[3]) if len(sys.argv) > 3 else 335
+    insns = int(sys.argv[3]) if len(sys.argv) > 3 else 297
     p = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "bochs_trace.py"),
                         "--flush", flush, "--row", row, "--trips", "3"],
                        capture_output=True, text=True, timeout=600)

@@ -9,8 +9,12 @@
 ;                the C code extends to all of RAM);
 ;   PML4[511] -> PDPT[510] -> first 1 GiB at KERNEL_VMA (-2 GiB), where
 ;                the kernel is linked (-mcmodel=kernel).
-; then enable PAE, long mode (EFER.LME, and EFER.NXE when CPUID says NX
-; exists) and paging (SDM 3A §9.8.5 "Initializing IA-32e Mode").
+; then enable PAE, long mode (EFER.LME and EFER.NXE) and paging (SDM 3A
+; §9.8.5 "Initializing IA-32e Mode").  Every mapping the kernel makes sets
+; XD where it may, so NX is required: firmware setup can hide it on Intel
+; CPUs (IA32_MISC_ENABLE bit 34), which we undo; a CPU without it is told
+; so on COM1 and stopped, rather than triple-faulting at the first CR3
+; load with XD set in a PTE (a reserved bit then, SDM 3A §4.5).
 
 KERNEL_VMA      equ 0xffffffff80000000
 MB2_MAGIC       equ 0xe85250d6
@@ -46,6 +50,8 @@ _start:
 	rep stosd
 	mov esp, boot_stack_top - KERNEL_VMA
 
+	call enable_xd
+
 	; Long mode needs CPUID leaf 0x80000001 EDX.LM (bit 29).
 	mov eax, 0x80000000
 	cpuid
@@ -55,7 +61,8 @@ _start:
 	cpuid
 	bt edx, 29
 	jnc .no_long_mode
-	mov ebp, edx                            ; keep EDX.NX (bit 20)
+	bt edx, 20                              ; NX
+	jnc .no_nx
 
 	call build_page_tables
 
@@ -66,11 +73,7 @@ _start:
 	mov cr3, eax
 	mov ecx, 0xc0000080                     ; IA32_EFER
 	rdmsr
-	or eax, 1 << 8                          ; LME
-	bt ebp, 20
-	jnc .no_nx
-	or eax, 1 << 11                         ; NXE
-.no_nx:
+	or eax, (1 << 8) | (1 << 11)            ; LME, NXE
 	wrmsr
 	mov eax, cr0
 	or eax, (1 << 31) | (1 << 16) | 1       ; PG, WP, PE
@@ -79,18 +82,45 @@ _start:
 	lgdt [boot_gdt_ptr - KERNEL_VMA]
 	jmp 0x08:(long_mode_low - KERNEL_VMA)
 
+.no_nx:
+	mov esi, no_nx_msg - KERNEL_VMA
+	jmp .print
 .no_long_mode:
 	mov esi, no_lm_msg - KERNEL_VMA
 .print:
 	lodsb
 	test al, al
-	jz .halt
+	jz .stop
 	mov dx, COM1
 	out dx, al
 	jmp .print
+.stop:
+	mov al, 0x11                            ; QEMU's isa-debug-exit: failure
+	out 0xf4, al
 .halt:
 	hlt
 	jmp .halt
+
+; Intel CPUs hide NX from CPUID while IA32_MISC_ENABLE bit 34 ("XD Bit
+; Disable", SDM 4 §2.1, Table 2-2) is set, as firmware setup's "Execute
+; Disable: off" leaves it; clear it.  The MSR is Intel's: other vendors
+; are left alone (RDMSR of it could #GP there, with no IDT yet).
+enable_xd:
+	xor eax, eax
+	cpuid
+	cmp ebx, 0x756e6547                     ; "Genu"
+	jne .done
+	cmp edx, 0x49656e69                     ; "ineI"
+	jne .done
+	cmp ecx, 0x6c65746e                     ; "ntel"
+	jne .done
+	mov ecx, 0x1a0                          ; IA32_MISC_ENABLE
+	rdmsr
+	btr edx, 34 - 32
+	jnc .done
+	wrmsr
+.done:
+	ret
 
 ; Fill in the (zeroed) boot tables.  All addresses here are physical.
 build_page_tables:
@@ -169,6 +199,7 @@ boot_info:  dd 0
 
 section .rodata
 no_lm_msg: db "slotgate: this CPU has no long mode", 10, 0
+no_nx_msg: db "slotgate: this CPU has no NX (Execute Disable); Slotgate needs it", 10, 0
 
 align 16
 boot_gdt:

@@ -10,6 +10,8 @@
 
 /* Model-specific registers (SDM 4, chapter 2). */
 #define MSR_APIC_BASE 0x1b
+#define MSR_MISC_ENABLE 0x1a0
+#define MISC_ENABLE_XD_DISABLE (1ull << 34)
 #define MSR_EFER 0xc0000080
 #define MSR_STAR 0xc0000081
 #define MSR_LSTAR 0xc0000082

@@ -8,6 +8,7 @@
 #include "console.h"
 #include "cpu.h"
 #include "kpt.h"
+#include "kstring.h"
 #include "ktest.h"
 #include "lapic.h"
 #include "memlayout.h"
@@ -24,6 +25,16 @@ KTEST(percpu_reached_through_gs)
 	KT_EXPECT(c->self == c);
 	KT_EXPECT_EQ(rdmsr(MSR_GS_BASE), (u64)c);
 	KT_EXPECT_EQ(read_cr3() & PTE_ADDR, c->pml4_phys);
+}
+
+/* boot.asm: NX is required and on, and on Intel the firmware's "XD Bit
+ * Disable" (IA32_MISC_ENABLE bit 34) has been cleared. */
+KTEST(cpu_nx_enabled)
+{
+	KT_EXPECT(cpu_features.nx);
+	KT_EXPECT(rdmsr(MSR_EFER) & EFER_NXE);
+	if (strcmp(cpu_features.vendor, "GenuineIntel") == 0)
+		KT_EXPECT_EQ(rdmsr(MSR_MISC_ENABLE) & MISC_ENABLE_XD_DISABLE, 0);
 }
 
 KTEST(timer_interrupts_arrive)

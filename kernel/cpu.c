@@ -5,6 +5,7 @@
 #include "console.h"
 #include "kstring.h"
 #include "pit.h"
+#include "tsc_rate.h"
 
 struct cpu_features cpu_features;
 
@@ -99,29 +100,34 @@ void cpu_enable_protection(void)
 	write_cr0(read_cr0() | CR0_WP); /* ring 0 honours read-only pages too */
 }
 
-/* CPUID 0x15: TSC = crystal * EBX / EAX; 0x16: base MHz (SDM 2A CPUID). */
-static bool tsc_from_cpuid(struct cpu_features *f)
+/* Leaves 0x15 and 0x16 as tsc_rate.h takes them. */
+void cpu_tsc_leaves(struct tsc_cpuid *t)
 {
+	const struct cpu_features *f = &cpu_features;
 	u32 r[4];
+	*t = (struct tsc_cpuid){0};
+	t->vendor_intel = strcmp(f->vendor, "GenuineIntel") == 0;
+	t->family = f->family;
+	t->model = f->model;
 	cpuid(0, 0, r);
 	u32 max = r[0];
 	if (max >= 0x15) {
 		cpuid(0x15, 0, r);
-		if (r[0] && r[1] && r[2]) {
-			f->tsc_hz = (u64)r[2] * r[1] / r[0];
-			f->tsc_source = "cpuid-0x15";
-			return true;
-		}
+		t->l15_eax = r[0], t->l15_ebx = r[1], t->l15_ecx = r[2];
 	}
 	if (max >= 0x16) {
 		cpuid(0x16, 0, r);
-		if (r[0] & 0xffff) {
-			f->tsc_hz = (u64)(r[0] & 0xffff) * 1000000;
-			f->tsc_source = "cpuid-0x16";
-			return true;
-		}
+		t->l16_eax = r[0];
 	}
-	return false;
+}
+
+/* CPUID 0x15 (with the crystal as Linux derives it) or 0x16. */
+static bool tsc_from_cpuid(struct cpu_features *f)
+{
+	struct tsc_cpuid t;
+	cpu_tsc_leaves(&t);
+	f->tsc_hz = tsc_rate_from_cpuid(&t, &f->tsc_source);
+	return f->tsc_hz != 0;
 }
 
 /* The hypervisor timing leaf 0x40000010: EAX = TSC kHz (KVM, VMware). */

@@ -17,11 +17,14 @@ struct cpu_features {
 	bool pcid, invpcid, pge, nx, smep, smap, x2apic, invariant_tsc, rdtscp;
 	bool tsc_deadline;
 	u64 tsc_hz;
-	const char *tsc_source; /* "cpuid-0x15", "cpuid-0x16", "hypervisor", "pit" */
+	const char *tsc_source; /* tsc_rate.h's, "hypervisor", "pit" */
 };
 
 extern struct cpu_features cpu_features;
 
+struct tsc_cpuid;
+/* CPUID leaves 0x15 and 0x16 and the model, for tsc_rate.h. */
+void cpu_tsc_leaves(struct tsc_cpuid *t);
 /* Read CPUID into cpu_features (TSC rate excluded). */
 void cpu_detect(void);
 /* Enable NX (EFER), PGE, SMEP, SMAP (CR4) where present, WP (CR0). */

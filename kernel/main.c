@@ -48,6 +48,11 @@ static void print_memory(void)
 	kprintf("mem: %lu frames (%lu MiB), %lu free, %lu allocated\n",
 		pmm_total_frames(), pmm_total_frames() >> 8, pmm_free_frames(),
 		pmm_allocated());
+	/* UEFI maps run long; a dropped entry's memory stays unused (never
+	 * handed out), but the reader should know it is there. */
+	kprintf("mem: %zu memory-map entries kept, %zu dropped%s\n",
+		boot_info.mmap_count, boot_info.mmap_dropped,
+		boot_info.mmap_dropped ? " (their memory is not used)" : "");
 }
 
 static void run_first_app(void)

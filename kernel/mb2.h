@@ -20,7 +20,7 @@
 #include "types.h"
 
 #define MB2_BOOTLOADER_MAGIC 0x36d76289u
-#define MB2_MAX_MMAP 64
+#define MB2_MAX_MMAP 256 /* UEFI firmware gives 100 and more */
 #define MB2_MAX_MODULES 32
 
 enum mb2_mem_type {

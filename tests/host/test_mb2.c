@@ -17,7 +17,7 @@
 #define MAGIC MB2_BOOTLOADER_MAGIC
 
 struct mb2b {
-	uint64_t q[1024]; /* u64 so the buffer is 8-byte aligned */
+	uint64_t q[2048]; /* u64 so the buffer is 8-byte aligned */
 	size_t len;
 };
 
@@ -88,7 +88,7 @@ static void module(struct mb2b *b, uint32_t start, uint32_t end_,
 /* A memory map of @n entries: base i MiB, length 4 KiB * (i + 1). */
 static void mmap_tag(struct mb2b *b, uint32_t entry_size, size_t n)
 {
-	unsigned char p[4096];
+	unsigned char p[8 + (MB2_MAX_MMAP + 8) * 32]; /* room past the limit */
 	uint32_t version = 0;
 	size_t i;
 

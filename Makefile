@@ -259,6 +259,7 @@ check: $(HTEST) all-isos slow-isos $(TLBSIM)
 		"kernel-reload-mttcg-smp4=SMP=4 TCG_THREAD=multi ACCEL=tcg $(QEMU) $(B)/reload/slotgate-test.iso" \
 		"budget-reload=$(PYTHON) tests/check_budget.py reload $(B)/reload/slotgate.iso" \
 		"budget-invlpg=$(PYTHON) tests/check_budget.py invlpg $(B)/invlpg/slotgate.iso" \
+		"bench-plan=$(PYTHON) tests/check_bench_plan.py" \
 		"refusal=$(PYTHON) tests/check_refusal.py $(B)/pcid/slotgate.iso $(B)/invpcid/slotgate.iso $(B)/reload/slotgate.iso" \
 		"repeat=$(PYTHON) tests/check_repeat.py $(B)/reload/slotgate-quick.iso" \
 		"tlbsim=$(PYTHON) tests/check_tlbsim.py $(TLBSIM)" \
@@ -266,17 +267,20 @@ check: $(HTEST) all-isos slow-isos $(TLBSIM)
 
 BENCH_ISO := $(if $(QUICK),slotgate-quick.iso,slotgate.iso)
 
-# The main job: every strategy's null gate beside call and syscall.  reload
-# under the accelerator auto picks (cycles on KVM), every TCG-capable build
-# under icount (exact instruction counts), the PCID builds under Bochs.
+# The main job: every strategy's null gate beside call and syscall.  Which
+# ISO runs under which accelerator is scripts/bench.py's plan() (make
+# bench-plan prints it): under KVM every strategy the host CPU can run
+# (cycles), else reload under tcg; every TCG-capable build under icount
+# (exact instruction counts), the PCID builds under Bochs.
 # BENCH_SMP CPUs: the single-CPU rows run on CPU 0 with the others
 # halted (no timer anywhere), the CPU sweep on 1..BENCH_SMP of them.
 BENCH_SMP ?= 4
 bench: all-isos
-	SMP=$(BENCH_SMP) $(PYTHON) scripts/bench.py $(ACCEL)=$(B)/reload/$(BENCH_ISO) $(ACCEL)=linux \
-		icount=$(B)/reload/$(BENCH_ISO) icount=$(B)/invlpg/$(BENCH_ISO) icount=linux \
-		bochs=$(B)/pcid/$(BENCH_ISO) bochs=$(B)/invpcid/$(BENCH_ISO)
+	SMP=$(BENCH_SMP) $(PYTHON) scripts/bench.py --plan $(ACCEL) --builds $(B) --iso $(BENCH_ISO)
 	$(PYTHON) scripts/plot.py $(B)/bench
+
+bench-plan:
+	@$(PYTHON) scripts/bench.py --plan $(ACCEL) --builds $(B) --iso $(BENCH_ISO) --dry-run
 
 # The refill side, simulated (issue 12, docs/tlb-simulation.md): every
 # mechanism's null round trip and the slot strategies' working-set sweep
@@ -293,7 +297,7 @@ debug: $(ISO)
 clean:
 	rm -rf $(B)
 
-.PHONY: all all-isos slow-isos tlbsim tlb-bench test check bench run debug clean host-test fuzz
+.PHONY: all all-isos slow-isos tlbsim tlb-bench test check bench bench-plan run debug clean host-test fuzz
 .DELETE_ON_ERROR:
 .SECONDARY:
 

@@ -2,6 +2,15 @@
 """bench.py - the main job: boot the bench ISO, collect its rows, print a table.
 
     python3 scripts/bench.py [--out build/bench] ACCEL=ISO...
+    python3 scripts/bench.py [--out DIR] [--dry-run] --plan ACCEL --builds DIR [--iso NAME]
+
+--plan ACCEL (what `make bench` uses) decides the runs itself (plan()):
+every strategy's ISO under the accelerator ACCEL resolves to when that is
+KVM - the PCID builds only where the host CPU has PCID (and INVPCID),
+each skip said in one line - or just reload under tcg; then reload and
+invlpg under icount and the PCID builds under Bochs, as the exact
+references; the Linux peer beside each.  --dry-run prints the plan and
+boots nothing.
 
 Each argument boots one ISO (one FLUSH build) under one accelerator through
 scripts/qemu.sh and reads the kernel's BENCH_ENV / BENCH JSON lines from
@@ -221,15 +230,87 @@ def print_buffers(cls, rows, unit):
                 ["bytes"] + ["mapped", "copied"] * len(mechs)], lines)
 
 
+def host_facts():
+    """What plan() needs of this host, read as scripts/qemu.sh reads it."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            flags = next((l.split(":", 1)[1].split() for l in f
+                          if l.startswith("flags")), [])
+    except OSError:
+        flags = []
+    usable = os.access("/dev/kvm", os.R_OK | os.W_OK)
+    return {"kvm_usable": usable, "flags": set(flags)}
+
+
+def resolve(accel, host):
+    """ACCEL as scripts/qemu.sh resolves it: auto is kvm only if /dev/kvm is
+    usable and the host CPU has vmx/svm, else tcg."""
+    if accel != "auto":
+        return accel
+    hw = bool(host["flags"] & {"vmx", "svm"})
+    return "kvm" if host["kvm_usable"] and hw else "tcg"
+
+
+def plan(accel, host, builds, iso="slotgate.iso"):
+    """The runs of `make bench`: a list of (accelerator, ISO path or
+    "linux"), and a list of one-line notes (what was left out, why).
+    Under KVM every strategy runs where the host CPU can: that is where a
+    switch's cost is measured in cycles."""
+    real = resolve(accel, host)
+    path = lambda flush: os.path.join(builds, flush, iso)  # noqa: E731
+    runs, notes = [], []
+    if real == "kvm":
+        need = {"pcid": {"pcid"}, "invpcid": {"pcid", "invpcid"}}
+        for flush in ("reload", "invlpg", "pcid", "invpcid"):
+            missing = sorted(need.get(flush, set()) - host["flags"])
+            if missing:
+                notes.append(f"kvm: {flush} skipped: the host CPU has no "
+                             f"{' or '.join(missing)} (/proc/cpuinfo flags)")
+            else:
+                runs.append(("kvm", path(flush)))
+    elif real in ("tcg", "icount", "bochs"):
+        runs.append((real, path("reload")))
+        if real == "tcg":
+            notes.append("tcg: reload only (no PCID under TCG; the exact "
+                         "counts come from icount and Bochs below)")
+    else:
+        raise SystemExit(f"bench: unknown accelerator {accel!r}")
+    if real not in ("icount", "bochs"):
+        runs.append((real, "linux"))
+    if real != "icount":
+        runs.append(("icount", path("reload")))
+    runs += [("icount", path("invlpg")), ("icount", "linux")]
+    runs += [("bochs", path("pcid")), ("bochs", path("invpcid"))]
+    return runs, notes
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "bench"))
-    ap.add_argument("runs", nargs="+", metavar="ACCEL=ISO")
+    ap.add_argument("--plan", metavar="ACCEL",
+                    help="decide the runs (plan()) for this accelerator")
+    ap.add_argument("--builds", default=os.path.join(ROOT, "build"),
+                    help="with --plan: where build/<flush>/ISO live")
+    ap.add_argument("--iso", default="slotgate.iso", help="with --plan: the ISO name")
+    ap.add_argument("--dry-run", action="store_true",
+                    help="print the runs and boot nothing")
+    ap.add_argument("runs", nargs="*", metavar="ACCEL=ISO")
     args = ap.parse_args()
+    specs = [tuple(s.split("=", 1)) for s in args.runs]
+    if args.plan:
+        planned, notes = plan(args.plan, host_facts(), args.builds, args.iso)
+        specs += planned
+        for n in notes:
+            print(f"bench: {n}", file=sys.stderr)
+    if not specs:
+        ap.error("nothing to run: give ACCEL=ISO arguments or --plan ACCEL")
+    if args.dry_run:
+        for accel, iso in specs:
+            print(f"{accel}={os.path.relpath(iso, ROOT) if iso != 'linux' else iso}")
+        return
     os.makedirs(args.out, exist_ok=True)
     runs, tables = [], {}
-    for spec in args.runs:
-        accel, iso = spec.split("=", 1)
+    for accel, iso in specs:
         accel_line, env, rows = boot(iso, accel)
         real = resolved_accel(accel_line)
         runs.append((real, accel_line, env, rows))

@@ -16,10 +16,13 @@ Each argument boots one ISO (one FLUSH build) under one accelerator through
 scripts/qemu.sh and reads the kernel's BENCH_ENV / BENCH JSON lines from
 serial; rows of runs under the same accelerator are printed as one table
 with the environment on top (a row that several builds measure, such as
-syscall, is shown once, from the first).  Under icount the TSC counts guest instructions, so
-the unit is "instructions"; under tcg it is emulated "cycles" that say
-nothing about hardware (the table says so); only kvm or a real PC gives
-cycles worth reading.  Results go to OUT/results.json and OUT/results.csv.
+syscall, is shown once, from the first).  Under icount the TSC counts
+guest instructions, so the unit is "instructions"; elsewhere it is what
+RDTSC counts, "tsc-ticks": emulated time under tcg, which says nothing
+about hardware (the table says so); under kvm or on a real PC ticks of
+the fixed-rate TSC, equal to core cycles only with the CPU's frequency
+pinned (the table says which).  Results go to OUT/results.json and
+OUT/results.csv.
 """
 import argparse
 import csv
@@ -82,7 +85,10 @@ def resolved_accel(accel_line):
 
 
 def unit_for(accel):
-    return {"icount": "instructions", "bochs": "instructions"}.get(accel, "cycles")
+    """RDTSC counts at a fixed reference rate, not core clocks: turbo and
+    power states change the ticks an operation takes, so the unit is
+    named for what it is (icount and Bochs make it an instruction)."""
+    return {"icount": "instructions", "bochs": "instructions"}.get(accel, "tsc-ticks")
 
 
 def commit():
@@ -133,16 +139,23 @@ def print_table(accel, accel_line, env, rows, pcid_in=()):
           f"FLUSH={env.get('flush')}  commit {commit()}  "
           f"{datetime.date.today().isoformat()}")
     if accel == "tcg":
-        print("   NOTE: under TCG a 'cycle' is emulated time: these figures say "
+        print("   NOTE: under TCG a TSC tick is emulated time: these figures say "
               "nothing about hardware.")
     if accel == "kvm" and "vmx/svm" in accel_line and "no vmx" in accel_line:
         print("   NOTE: paravirtual KVM without vmx/svm: figures are not hardware costs.")
+    if accel == "kvm" and not env.get("invariant_tsc"):
+        print("   WARNING: the guest sees no invariant TSC (CPUID 0x80000007 EDX[8]): "
+              "ticks per operation may move with the core's clock; pin the CPU "
+              "frequency (docs/bench.md)")
+    elif accel == "kvm":
+        print("   NOTE: TSC ticks are at the fixed TSC rate, not core cycles: pin the "
+              "CPU frequency (no turbo) for ticks = cycles (docs/bench.md)")
     trips = [r for r in rows if r.get("bench", "roundtrip") == "roundtrip"]
     base = next((r["median"] for r in trips if r["mechanism"] == "syscall"), 0)
     # The second reference: cr3-pcid where the build has PCIDs, else cr3.
     ref_name = "cr3-pcid" if any(r["mechanism"] == "cr3-pcid" for r in trips) else "cr3"
     ref = next((r["median"] for r in trips if r["mechanism"] == ref_name), 0)
-    ns = unit == "cycles" and accel == "kvm" and env.get("tsc_hz")
+    ns = unit == "tsc-ticks" and accel == "kvm" and env.get("tsc_hz")
     print("   TLB-miss counts: not measured (Slotgate reads no PMU; no guest here has one)")
     if ref_name == "cr3" and trips:
         where = [a for a in pcid_in if a != accel]

@@ -75,15 +75,15 @@ def unique(results):
 
 
 def unit_label(accel, unit):
-    """The y unit, honestly: instruction counts, cycles, or TCG's emulated time."""
+    """The y unit, honestly: instruction counts, TSC ticks, or TCG's emulated time."""
     if accel == "tcg":
-        return "emulated TCG cycles (not hardware time)"
+        return "emulated TCG TSC ticks (not hardware time)"
     if accel == "icount":
         return "instructions (QEMU icount)"
     if accel == "bochs":
         return "instructions (Bochs)"
     if accel == "kvm":
-        return "cycles (KVM)"
+        return "TSC ticks (KVM)"
     return f"{unit} ({accel})"
 
 

@@ -237,7 +237,10 @@ qemu_args() {
     tcg) QARGS+=(-accel "tcg${TCG_THREAD:+,thread=$TCG_THREAD}" -cpu max) ;;
     icount) QARGS+=(-accel tcg -cpu max -icount 'shift=0,sleep=off'
         -rtc 'base=2000-01-01T00:00:00,clock=vm') ;;
-    kvm) QARGS+=(-accel kvm -cpu host) ;;
+    # +invtsc: QEMU hides the host's invariant TSC from -cpu host (it
+    # blocks migration); a run that reads TSC ticks must know (bench.py
+    # warns without it).  A host without it gets the feature filtered out.
+    kvm) QARGS+=(-accel kvm -cpu host,+invtsc) ;;
     esac
     if ((INTERACTIVE)); then
         QARGS+=(-serial mon:stdio -serial null)

@@ -167,7 +167,7 @@ HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -DHOST_TEST \
 	-Idrivers/include -Idrivers/ramfs -MMD -MP \
 	-DAPP_ELF_PATH='"$(B)/apps/hello.elf"' \
 	-DDRIVER_ELF_PATH='"$(B)/drivers/null.elf"'
-HOST_PURE := kernel/mb2.c kernel/acpi.c kernel/elf.c kernel/pmm_core.c kernel/vm.c \
+HOST_PURE := kernel/mb2.c kernel/fbcon.c kernel/font.c kernel/acpi.c kernel/elf.c kernel/pmm_core.c kernel/vm.c \
 	kernel/errno.c bench/stats.c slots/view.c $(wildcard slots/flush_*.c) \
 	bench/tlbsim/tlb_rules.c bench/tlbsim/tlbsim.c bench/tlbsim/presets.c \
 	drivers/ramfs/ramfs_core.c

@@ -16,6 +16,7 @@ struct cpu_features {
 	u32 family, model, stepping;
 	bool pcid, invpcid, pge, nx, smep, smap, x2apic, invariant_tsc, rdtscp;
 	bool tsc_deadline;
+	bool pat;
 	u64 tsc_hz;
 	const char *tsc_source; /* "cpuid-0x15", "cpuid-0x16", "hypervisor", "pit" */
 };
@@ -24,7 +25,8 @@ extern struct cpu_features cpu_features;
 
 /* Read CPUID into cpu_features (TSC rate excluded). */
 void cpu_detect(void);
-/* Enable NX (EFER), PGE, SMEP, SMAP (CR4) where present, WP (CR0). */
+/* Enable NX (EFER), PGE, SMEP, SMAP (CR4) where present, WP (CR0); make
+ * PAT entry 1 write-combining (VM_WC, vm.h).  Every CPU runs it. */
 void cpu_enable_protection(void);
 /* Find the TSC rate: CPUID 0x15/0x16, the hypervisor leaf, else the PIT. */
 void cpu_measure_tsc(void);

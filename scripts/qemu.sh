@@ -19,12 +19,12 @@
 #          Debian's ovmf package, OVMF_CODE_4M.fd read-only and a per-run
 #          copy of OVMF_VARS_4M.fd; OVMF_CODE=, OVMF_VARS= name others;
 #          QEMU only, no Secure Boot)
-#   COM1=stdio|none  (none: the guest has no COM1 at all, as a PC without
-#          a serial port; what it prints is then only on its screen)
-#   MONITOR=PATH  the QEMU monitor on a unix socket at PATH (screendump,
-#          pmemsave: tests/check_screen.py), instead of none
+#   COM1=stdio|none  (none: the guest has no serial port at all, as a PC
+#          without one; what it prints is then only on its screen)
+#   QMP=PATH  QEMU's machine protocol on a unix socket at PATH (screendump,
+#          pmemsave, quit: tests/check_screen.py); no QMP by default
 #   DEBUG_EXIT=1|0  (0: no isa-debug-exit device, so the guest halts at
-#          its end instead of leaving QEMU; the monitor's holder quits it,
+#          its end instead of leaving QEMU; the QMP client quits it,
 #          and QEMU's exit 0 then counts as success)
 #   KERNEL=bzImage [INITRD=file] [APPEND="cmdline"]: boot that kernel
 #          (-kernel/-initrd/-append) instead of an ISO, which is then not
@@ -269,19 +269,21 @@ qemu_args() {
         -rtc 'base=2000-01-01T00:00:00,clock=vm') ;;
     kvm) QARGS+=(-accel kvm -cpu host) ;;
     esac
-    local com1=stdio
-    [[ ${COM1:-stdio} == none ]] && com1=none
-    if ((INTERACTIVE)); then
-        if [[ $com1 == none ]]; then
-            QARGS+=(-serial none -serial null -monitor stdio)
-        else
-            QARGS+=(-serial mon:stdio -serial null)
-        fi
-    elif [[ -n ${MONITOR:-} ]]; then
-        QARGS+=(-serial "$com1" -serial null -monitor "unix:$MONITOR,server=on,wait=off")
+    # COM1=none: "-serial none" alone (a later -serial would become COM1)
+    case ${COM1:-stdio} in
+    stdio) ;;
+    none) ;;
+    *) die "unknown COM1='$COM1' (stdio|none)" ;;
+    esac
+    if [[ ${COM1:-stdio} == none ]]; then
+        QARGS+=(-serial none)
+        ((INTERACTIVE)) && QARGS+=(-monitor stdio) || QARGS+=(-monitor none)
+    elif ((INTERACTIVE)); then
+        QARGS+=(-serial mon:stdio -serial null)
     else
-        QARGS+=(-serial "$com1" -serial null -monitor none)
+        QARGS+=(-serial stdio -serial null -monitor none)
     fi
+    [[ -z ${QMP:-} ]] || QARGS+=(-qmp "unix:$QMP,server=on,wait=off")
     if [[ ${GDB:-0} == 1 ]]; then
         QARGS+=(-s -S)
         say "QEMU waits for gdb: target remote :1234"
@@ -299,7 +301,7 @@ qemu_status() {
     "$DEBUG_EXIT_FAIL") return 1 ;;
     0)
         [[ -z ${KERNEL:-} ]] || return 0 # the guest powered off
-        # no isa-debug-exit: whoever holds the monitor ended the run
+        # no isa-debug-exit: the QMP client ended the run
         [[ ${DEBUG_EXIT:-1} != 0 ]] || return 0
         say "qemu exited 0: guest reset, shut down or triple-faulted without writing port 0xf4"
         ;;

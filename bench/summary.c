@@ -97,6 +97,11 @@ void summary_print(int err, i64 code)
 		if (strcmp(rows[i].mech, "timer") == 0)
 			overhead = rows[i].s.median; /* the first program's, as its rows */
 	}
+	/* What the screen cost the run (COM1, and the screen until cleared). */
+	u64 ticks, chars;
+	screen_cost(&ticks, &chars);
+	kprintf("screen: %lu characters drawn in %lu TSC ticks (%lu ms at %lu Hz)\n",
+		chars, ticks, f->tsc_hz ? ticks * 1000 / f->tsc_hz : 0, f->tsc_hz);
 	screen_clear();
 	kprintf("Slotgate: what a round trip costs (FLUSH=%s)\n", FLUSH_NAME);
 	kprintf("cpu: %s \"%s\" family %u model %u\n", f->vendor, f->brand,

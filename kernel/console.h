@@ -33,6 +33,8 @@ void screen_clear(void);
 enum screen_kind screen_kind(void);
 /* Its size in characters; 0 x 0 with no screen. */
 void screen_size(unsigned *cols, unsigned *rows);
+/* TSC ticks spent drawing on the screen so far, and characters drawn. */
+void screen_cost(u64 *ticks, u64 *chars);
 /* The framebuffer console, or NULL when the screen is not one (tests). */
 struct fbcon *screen_fbcon(void);
 

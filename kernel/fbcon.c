@@ -112,17 +112,22 @@ bool fbcon_init(struct fbcon *c, void *base, const struct mb2_framebuffer *fb)
 	return true;
 }
 
-/* Move the text up one row: redraw each cell whose character changes,
- * blank the last row. */
+/* Jump scroll: move the text up by half the screen (FBCON_JUMP), redraw
+ * each cell whose character changes, and go on at the first of the rows
+ * that became blank.  One redraw per rows / 2 lines: scrolling by one row
+ * redrew nearly every cell of the screen for every line, 7 s of a quick
+ * bench run under TCG at 800x600x24, against 0.9 s for VGA text. */
 static void scroll(struct fbcon *c)
 {
-	for (unsigned r = 0; r + 1 < c->rows; r++)
-		for (unsigned col = 0; col < c->cols; col++)
-			if (c->text[r][col] != c->text[r + 1][col])
-				draw_cell(c, r, col, c->text[r + 1][col]);
-	for (unsigned col = 0; col < c->cols; col++)
-		if (c->text[c->rows - 1][col] != ' ')
-			draw_cell(c, c->rows - 1, col, ' ');
+	unsigned k = FBCON_JUMP(c->rows);
+
+	for (unsigned r = 0; r < c->rows; r++)
+		for (unsigned col = 0; col < c->cols; col++) {
+			char now = r + k < c->rows ? c->text[r + k][col] : ' ';
+			if (c->text[r][col] != now)
+				draw_cell(c, r, col, now);
+		}
+	c->row = c->rows - k;
 }
 
 static void new_line(struct fbcon *c)

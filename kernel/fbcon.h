@@ -12,8 +12,10 @@
  *
  * The console keeps a shadow of the text (what each cell shows) and never
  * reads the framebuffer to draw: reads from video memory mapped
- * write-combining or uncached are slow.  A scroll moves the shadow up one
- * row and redraws only the cells whose character changed.
+ * write-combining or uncached are slow.  It jump-scrolls: when a line
+ * would fall off the bottom, the text moves up by FBCON_JUMP(rows) rows
+ * (half the screen) at once, and only the cells whose character changed
+ * are redrawn - one redraw per rows / 2 lines.
  *
  * Invariants (after every call returns):
  *   - every byte written lies in [base, base + pitch * height), in one of
@@ -32,6 +34,8 @@
 #define FBCON_MAX_ROWS 128
 #define FBCON_MIN_COLS 100
 #define FBCON_MIN_ROWS 30
+/* Rows a scroll moves the text up by: half the screen, at least one. */
+#define FBCON_JUMP(rows) ((rows) > 1 ? (rows) / 2 : 1u)
 
 struct fbcon {
 	u8 *base;           /* the framebuffer, mapped */

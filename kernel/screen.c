@@ -10,6 +10,7 @@
  * a UEFI machine may have no VGA hardware at all, and its legacy hole may
  * even be RAM.  COM1 is written in every case (serial.c).
  */
+#include "arch/x86.h"
 #include "console.h"
 #include "fbcon.h"
 #include "kernel.h"
@@ -21,6 +22,7 @@
 static enum screen_kind kind = SCREEN_NONE;
 static struct fbcon fbcon;
 static unsigned scr_cols, scr_rows;
+static u64 draw_ticks, draw_chars; /* TSC ticks spent drawing, characters */
 
 /* Map the @size bytes at physical @pa at virtual @va (page granular, the
  * offset into the first page kept); where the range is already mapped
@@ -83,6 +85,8 @@ void screen_init(const struct mb2_info *mb)
 
 void screen_putc(char c)
 {
+	u64 t0 = rdtsc();
+
 	switch (kind) {
 	case SCREEN_VGA_TEXT:
 		vga_putc(c);
@@ -91,8 +95,16 @@ void screen_putc(char c)
 		fbcon_putc(&fbcon, c);
 		break;
 	default:
-		break;
+		return;
 	}
+	draw_ticks += rdtsc() - t0;
+	draw_chars++;
+}
+
+void screen_cost(u64 *ticks, u64 *chars)
+{
+	*ticks = draw_ticks;
+	*chars = draw_chars;
 }
 
 void screen_clear(void)

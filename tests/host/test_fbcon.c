@@ -209,19 +209,33 @@ HTEST(fbcon_wraps_and_scrolls)
 		snprintf(line, sizeof(line), "line %d\r\n", i);
 		puts_(line);
 	}
-	/* 45 lines and the cursor's empty row: lines 16..44 on rows 0..28 */
-	CHECK(row_is(0, "line 16"));
-	CHECK(row_is(28, "line 44"));
-	CHECK(row_is(29, ""));
-	CHECK_EQ(con.row, 29);
+	/* 30 rows jump by 15: the newline after "line 29" moved lines
+	 * 15..29 to rows 0..14, the one after "line 44" lines 30..44 */
+	CHECK_EQ(FBCON_JUMP(con.rows), 15);
+	CHECK(row_is(0, "line 30"));
+	CHECK(row_is(14, "line 44"));
+	for (unsigned r = 15; r < con.rows; r++)
+		CHECK(row_is(r, ""));
+	CHECK_EQ(con.row, 15);
+	CHECK_EQ(con.col, 0);
 	CHECK(all_drawn());
-	/* a full row wraps onto the next, then the screen scrolls */
+	/* a full row wraps onto the next */
 	for (unsigned i = 0; i < con.cols + 5; i++)
 		fbcon_putc(&con, 'x');
-	CHECK_EQ(con.row, 29);
+	CHECK_EQ(con.row, 16);
 	CHECK_EQ(con.col, 5);
-	CHECK(row_is(29, "xxxxx"));
-	CHECK(row_is(27, "line 44"));
+	CHECK(row_is(16, "xxxxx"));
+	/* and the last row's wrap scrolls: rows 15..29 move to 0..14 */
+	for (unsigned i = 0; i < 13; i++)
+		fbcon_putc(&con, '\n');
+	CHECK_EQ(con.row, 29);
+	for (unsigned i = 0; i < con.cols + 2; i++)
+		fbcon_putc(&con, 'y');
+	CHECK_EQ(con.row, 15);
+	CHECK_EQ(con.col, 2);
+	CHECK(row_is(1, "xxxxx"));
+	CHECK(row_is(15, "yy"));
+	CHECK(row_is(13, ""));
 	CHECK(all_drawn());
 	CHECK(padding_intact(&fb, p));
 	fbcon_clear(&con);

@@ -24,7 +24,8 @@ struct fbcon;
 
 /* The screen mirrors the console once screen_init() has run (after
  * kpt_init: it maps what it draws on).  Before, and with no screen, the
- * console is COM1 alone. */
+ * console is COM1 alone.  Like COM1 it has no lock of its own: kernel
+ * code prints holding the big kernel lock (bkl.h). */
 enum screen_kind { SCREEN_NONE, SCREEN_VGA_TEXT, SCREEN_FRAMEBUFFER };
 void screen_init(const struct mb2_info *mb);
 void screen_putc(char c);

@@ -147,7 +147,7 @@ void fbcon_putc(struct fbcon *c, char ch)
 		new_line(c);
 		return;
 	}
-	if (c->col == c->cols)
+	if (c->col >= c->cols) /* >=: even a torn update stays in the grid */
 		new_line(c);
 	draw_cell(c, c->row, c->col++, ch);
 }

@@ -46,9 +46,9 @@ void vga_putc(char c)
 {
 	if (!screen)
 		return;
-	if (c == '\n' || col == cols) {
+	if (c == '\n' || col >= cols) {
 		col = 0;
-		if (++row == rows)
+		if (++row >= rows)
 			scroll();
 		if (c == '\n')
 			return;

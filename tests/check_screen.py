@@ -42,7 +42,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QEMU = os.path.join(ROOT, "scripts", "qemu.sh")
 FONT_C = os.path.join(ROOT, "kernel", "font.c")
-BOOT_TIMEOUT = 300
+BOOT_TIMEOUT = 240  # under the runner's 300 s, so a hang is reported here
 KERNEL_VMA = 0xffffffff80000000
 
 # fbcon.h's geometry rule: the largest scale leaving 100 x 30 cells.
@@ -150,7 +150,7 @@ def decode_text_buffer(data, cols=80, rows=25):
 class Qmp:
     """The few QMP commands used here, over QEMU's unix socket."""
 
-    def __init__(self, path, deadline):
+    def __init__(self, path, deadline, proc):
         while True:
             try:
                 self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -158,6 +158,9 @@ class Qmp:
                 break
             except OSError:
                 self.sock.close()
+                if proc.poll() is not None:
+                    raise ConnectionError(f"qemu.sh exited (status {proc.returncode}) "
+                                          "before QMP came up")
                 if time.time() > deadline:
                     raise TimeoutError("QMP socket never came up")
                 time.sleep(0.2)
@@ -221,7 +224,7 @@ def capture(firmware, iso, workdir, glyphs):
     deadline = started + BOOT_TIMEOUT
     qmp = None
     try:
-        qmp = Qmp(sock, deadline)
+        qmp = Qmp(sock, deadline, proc)
         while not halted_in_kernel(qmp):
             if time.time() > deadline:
                 out["note"] = f"no end after {BOOT_TIMEOUT} s"
@@ -248,6 +251,8 @@ def capture(firmware, iso, workdir, glyphs):
     except (OSError, RuntimeError, ValueError, TimeoutError, ConnectionError) as e:
         out["boot"] = False
         out["note"] = f"{type(e).__name__}: {e}"
+        with open(os.path.join(workdir, f"{firmware}.log"), errors="replace") as f:
+            out["note"] += " | " + " | ".join(f.read().splitlines()[-3:])
     finally:
         if qmp:
             qmp.close()

@@ -81,8 +81,7 @@ void cpu_detect(void)
 	}
 }
 
-/* IA32_PAT (SDM 3A §11.12.2): the power-on value but for entry 1, which
- * becomes write-combining (WB, WC, UC-, UC, WB, WT, UC-, UC).  A PTE with
+/* IA32_PAT (SDM 3A §11.12.2): PAT_WITH_WC_AT_1 (cpu.h).  A PTE with
  * PWT alone selects entry 1: VM_WC, used for the framebuffer only, which
  * then stays write-combining whatever the MTRRs say of it (§11.5.2.2,
  * table 11-7: PAT WC wins over MTRR UC), so drawing the console costs
@@ -94,8 +93,6 @@ void cpu_detect(void)
  * the AP trampoline leave it clear) flushes every TLB entry, global ones
  * too, as §11.12.4 asks after a PAT change.  Without PGE a CR3 write
  * does, the global bit being ignored then. */
-#define PAT_WITH_WC_AT_1 0x0007040600070106ull
-
 static void set_pat(void)
 {
 	if (!cpu_features.pat)

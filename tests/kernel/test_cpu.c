@@ -142,3 +142,25 @@ KTEST(screen_without_text_mode_leaves_0xb8000_alone)
 	}
 	KT_EXPECT(!vm_query(kernel_pml4, DIRECT_MAP_BASE + 0xb8000, &m));
 }
+
+/* PAT entry 1 is write-combining (cpu.c) wherever the CPU has a PAT, and
+ * the framebuffer, when there is one, is mapped through it: PWT alone,
+ * never executable. */
+KTEST(screen_framebuffer_write_combining)
+{
+	struct vm_mapping m;
+
+	if (cpu_features.pat)
+		KT_EXPECT_EQ(rdmsr(MSR_PAT), PAT_WITH_WC_AT_1);
+	if (!screen_fbcon()) {
+		ktest_skip("no framebuffer console in this boot");
+		return;
+	}
+	KT_EXPECT(cpu_features.pat);
+	KT_EXPECT(vm_query(kernel_pml4, FB_VIRT_BASE, &m));
+	KT_EXPECT_EQ(m.flags & (PTE_PWT | PTE_PCD), PTE_PWT);
+	KT_EXPECT(m.flags & PTE_NX);
+	KT_EXPECT(m.flags & PTE_RW);
+	KT_EXPECT(!(m.flags & PTE_US));
+	KT_EXPECT_EQ(m.pa & ~(PAGE_SIZE - 1), boot_info.fb.addr & ~(PAGE_SIZE - 1));
+}

@@ -269,20 +269,24 @@ qemu_args() {
         -rtc 'base=2000-01-01T00:00:00,clock=vm') ;;
     kvm) QARGS+=(-accel kvm -cpu host) ;;
     esac
-    # COM1=none: "-serial none" alone (a later -serial would become COM1)
     case ${COM1:-stdio} in
-    stdio) ;;
-    none) ;;
+    none) # "-serial none" alone: a later -serial would become COM1
+        QARGS+=(-serial none)
+        if ((INTERACTIVE)); then
+            QARGS+=(-monitor stdio)
+        else
+            QARGS+=(-monitor none)
+        fi
+        ;;
+    stdio)
+        if ((INTERACTIVE)); then
+            QARGS+=(-serial mon:stdio -serial null)
+        else
+            QARGS+=(-serial stdio -serial null -monitor none)
+        fi
+        ;;
     *) die "unknown COM1='$COM1' (stdio|none)" ;;
     esac
-    if [[ ${COM1:-stdio} == none ]]; then
-        QARGS+=(-serial none)
-        ((INTERACTIVE)) && QARGS+=(-monitor stdio) || QARGS+=(-monitor none)
-    elif ((INTERACTIVE)); then
-        QARGS+=(-serial mon:stdio -serial null)
-    else
-        QARGS+=(-serial stdio -serial null -monitor none)
-    fi
     [[ -z ${QMP:-} ]] || QARGS+=(-qmp "unix:$QMP,server=on,wait=off")
     if [[ ${GDB:-0} == 1 ]]; then
         QARGS+=(-s -S)

@@ -149,7 +149,16 @@ $(KB)/grub-quick.cfg: boot/grub-bench.cfg
 	@mkdir -p $(dir $@)
 	@sed 's/mode=run/mode=run quick=1/' $< > $@
 
+# grub-mkrescue makes an image for every GRUB platform installed: both
+# (grub-pc-bin, grub-efi-amd64-bin) make the hybrid ISO that boots through
+# BIOS and UEFI, from a CD and from a USB stick; one alone would make an
+# ISO that silently boots through one of them only.
+GRUB_PLATFORMS := /usr/lib/grub/i386-pc /usr/lib/grub/x86_64-efi
+
 $(ISOS): $(KERNEL) $(APPS) $(DRIVERS)
+	@for d in $(GRUB_PLATFORMS); do [ -d $$d ] || { \
+		echo "ISO: $$d missing (grub-pc-bin, grub-efi-amd64-bin): run scripts/install-deps.sh" >&2; \
+		exit 1; }; done
 	@rm -rf $@.dir && mkdir -p $@.dir/boot/grub
 	@cp $(KERNEL) $(APPS) $(DRIVERS) $@.dir/boot/
 	@cp $(filter %.cfg,$^) $@.dir/boot/grub/grub.cfg
@@ -167,7 +176,8 @@ HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -DHOST_TEST \
 	-Idrivers/include -Idrivers/ramfs -MMD -MP \
 	-DAPP_ELF_PATH='"$(B)/apps/hello.elf"' \
 	-DDRIVER_ELF_PATH='"$(B)/drivers/null.elf"'
-HOST_PURE := kernel/mb2.c kernel/acpi.c kernel/tsc_rate.c kernel/elf.c kernel/pmm_core.c kernel/vm.c \
+HOST_PURE := kernel/mb2.c kernel/fbcon.c kernel/font.c kernel/acpi.c kernel/tsc_rate.c \
+	kernel/elf.c kernel/pmm_core.c kernel/vm.c \
 	kernel/errno.c bench/stats.c slots/view.c $(wildcard slots/flush_*.c) \
 	bench/tlbsim/tlb_rules.c bench/tlbsim/tlbsim.c bench/tlbsim/presets.c \
 	drivers/ramfs/ramfs_core.c
@@ -224,6 +234,8 @@ slow-isos:
 
 # The suite for strategy $(1) under accelerator $(2).
 suite = "kernel-$(1)-$(2)=ACCEL=$(2) $(QEMU) $(B)/$(1)/slotgate-test.iso"
+# The same booted through UEFI (OVMF) instead of BIOS (SeaBIOS): issue 15.
+suite_uefi = "kernel-$(1)-$(2)-uefi=FIRMWARE=uefi ACCEL=$(2) $(QEMU) $(B)/$(1)/slotgate-test.iso"
 # The same with $(3) CPUs (issue 13); the runner holds the kernel to them.
 suite_smp = "kernel-$(1)-$(2)-smp$(3)=SMP=$(3) ACCEL=$(2) $(QEMU) $(B)/$(1)/slotgate-test.iso"
 # reload and invlpg run under ACCEL (tcg when auto finds no KVM); the PCID
@@ -245,10 +257,13 @@ test: $(HTEST) all-isos
 # What CI runs: the test matrix under tcg, the exact icount runs, the two
 # TCG strategies under Bochs as well, reload and pcid with the gate fast
 # path built out (every gate by the slow path), and every strategy with 2
-# CPUs (reload with 4 too, and once more under multi-threaded TCG).
+# CPUs (reload with 4 too, and once more under multi-threaded TCG); reload
+# booted through UEFI too, and the bench's end screen read off the screen
+# under UEFI (framebuffer) and BIOS (VGA text) with no serial port.
 check: $(HTEST) all-isos slow-isos $(TLBSIM)
 	$(RUNNER) "host=$(HTEST)" \
 		$(call suite,reload,tcg) $(call suite,invlpg,tcg) \
+		$(call suite_uefi,reload,tcg) \
 		$(call suite,reload-slow,tcg) $(call suite,pcid-slow,bochs) \
 		$(call suite,reload,icount) $(call suite,invlpg,icount) \
 		$(call suite,reload,bochs) $(call suite,invlpg,bochs) \
@@ -262,6 +277,7 @@ check: $(HTEST) all-isos slow-isos $(TLBSIM)
 		"bench-plan=$(PYTHON) tests/check_bench_plan.py" \
 		"refusal=$(PYTHON) tests/check_refusal.py $(B)/pcid/slotgate.iso $(B)/invpcid/slotgate.iso $(B)/reload/slotgate.iso" \
 		"repeat=$(PYTHON) tests/check_repeat.py $(B)/reload/slotgate-quick.iso" \
+		"screen=$(PYTHON) tests/check_screen.py $(B)/reload/slotgate-quick.iso" \
 		"tlbsim=$(PYTHON) tests/check_tlbsim.py $(TLBSIM)" \
 		"bochsrc=$(PYTHON) tests/check_bochsrc.py $(B)/reload/slotgate-test.iso"
 

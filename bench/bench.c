@@ -14,6 +14,7 @@
 #include "lapic.h"
 #include "percpu.h"
 #include "stats.h"
+#include "summary.h"
 #include "user.h"
 #include "window.h"
 
@@ -73,6 +74,7 @@ static void print_row(const char *name, u64 param, u64 cold,
 		now->invlpgs - last.invlpgs, now->invpcids - last.invpcids,
 		now->pml4e_writes - last.pml4e_writes,
 		this_cpu()->counters.fastpath_calls - last_fastpath, samples);
+	summary_add(mech, bench, s);
 }
 
 i64 bench_record_user(u64 uname, u64 usamples, u64 count, u64 param, u64 calls)
@@ -191,6 +193,7 @@ void bench_run_all(void)
 	int err = 0;
 
 	print_env();
+	summary_reset();
 	timer_overhead = 0;
 	/* No timer interrupt may land inside a timed region, on any CPU: an
 	 * idle CPU woken by its tick would run (and, under icount, count). */
@@ -207,4 +210,5 @@ void bench_run_all(void)
 	bench_running = false;
 	drop_clones();
 	kprintf("BENCH_DONE {\"error\":%d,\"exit\":%ld}\n", err, code);
+	summary_print(err, code);
 }

@@ -23,12 +23,25 @@ PTE_RW          equ 2
 PTE_PS          equ 0x80
 COM1            equ 0x3f8
 
+; The header asks for a linear framebuffer (tag 5, multiboot2 spec §3.1.10),
+; any size, 32 bits per pixel preferred, and marks the request optional
+; (flags bit 0): under UEFI GRUB hands over the firmware's graphics mode,
+; under BIOS grub.cfg keeps VGA text mode (gfxpayload=text), and a loader
+; that sets no mode still boots us.  The kernel draws on what the
+; framebuffer tag of the boot information says it got (kernel/screen.c).
+MB2_TAG_FRAMEBUFFER equ 5
+MB2_TAG_OPTIONAL    equ 1
+
 section .multiboot2 align=8
 mb2_header:
 	dd MB2_MAGIC
 	dd 0                                    ; i386 protected mode
 	dd mb2_header_end - mb2_header
 	dd -(MB2_MAGIC + (mb2_header_end - mb2_header))
+	dw MB2_TAG_FRAMEBUFFER, MB2_TAG_OPTIONAL
+	dd 20
+	dd 0, 0, 32                             ; width, height: any; depth 32
+	dd 0                                    ; pad: tags are 8-byte aligned
 	dw 0, 0                                 ; end tag
 	dd 8
 mb2_header_end:

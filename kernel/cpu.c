@@ -58,6 +58,7 @@ void cpu_detect(void)
 	f->x2apic = r[2] & (1u << 21);
 	f->tsc_deadline = r[2] & (1u << 24);
 	f->pge = r[3] & (1u << 13);
+	f->pat = r[3] & (1u << 16);
 	bool hv = r[2] & (1u << 31);
 	if (max >= 7) {
 		cpuid(7, 0, r);
@@ -81,11 +82,34 @@ void cpu_detect(void)
 	}
 }
 
+/* IA32_PAT (SDM 3A §11.12.2): PAT_WITH_WC_AT_1 (cpu.h).  A PTE with
+ * PWT alone selects entry 1: VM_WC, used for the framebuffer only, which
+ * then stays write-combining whatever the MTRRs say of it (§11.5.2.2,
+ * table 11-7: PAT WC wins over MTRR UC), so drawing the console costs
+ * burst writes, not one bus cycle per pixel.  Every CPU must hold the
+ * same PAT (§11.12.4).  The framebuffer may already be mapped (the boot
+ * CPU's console comes up first, then as write-through); the caches are
+ * written back here and the CR4.PGE write that follows in
+ * cpu_enable_protection (PGE goes from 0 to 1 on every CPU: boot.asm and
+ * the AP trampoline leave it clear) flushes every TLB entry, global ones
+ * too, as §11.12.4 asks after a PAT change.  Without PGE a CR3 write
+ * does, the global bit being ignored then. */
+static void set_pat(void)
+{
+	if (!cpu_features.pat)
+		return;
+	wrmsr(MSR_PAT, PAT_WITH_WC_AT_1);
+	wbinvd();
+	if (!cpu_features.pge)
+		write_cr3(read_cr3());
+}
+
 void cpu_enable_protection(void)
 {
 	struct cpu_features *f = &cpu_features;
 	u64 cr4 = read_cr4();
 
+	set_pat();
 	if (f->nx)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	if (f->pge)

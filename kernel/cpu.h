@@ -16,6 +16,7 @@ struct cpu_features {
 	u32 family, model, stepping;
 	bool pcid, invpcid, pge, nx, smep, smap, x2apic, invariant_tsc, rdtscp;
 	bool tsc_deadline;
+	bool pat;
 	u64 tsc_hz;
 	const char *tsc_source; /* tsc_rate.h's, "hypervisor", "pit" */
 };
@@ -27,7 +28,11 @@ struct tsc_cpuid;
 void cpu_tsc_leaves(struct tsc_cpuid *t);
 /* Read CPUID into cpu_features (TSC rate excluded). */
 void cpu_detect(void);
-/* Enable NX (EFER), PGE, SMEP, SMAP (CR4) where present, WP (CR0). */
+/* Enable NX (EFER), PGE, SMEP, SMAP (CR4) where present, WP (CR0); make
+ * PAT entry 1 write-combining (VM_WC, vm.h).  Every CPU runs it. */
+/* IA32_PAT's power-on value but for entry 1, write-combining instead of
+ * write-through: WB, WC, UC-, UC, WB, WT, UC-, UC (entry 0 in bits 7:0). */
+#define PAT_WITH_WC_AT_1 0x0007040600070106ull
 void cpu_enable_protection(void);
 /* Find the TSC rate: CPUID 0x15/0x16, the hypervisor leaf, else the PIT. */
 void cpu_measure_tsc(void);

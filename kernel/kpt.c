@@ -73,14 +73,8 @@ void kpt_init(const struct mb2_info *mb)
 		if (is_ram(mb->mmap[i].type))
 			direct_map_range(mb->mmap[i].base, mb->mmap[i].length);
 	map_kernel_image();
-	/* The VGA text buffer (legacy hole 0xb8000..0xbffff, not RAM): in the
-	 * direct map too, uncached, for the console mirror (vga.c). */
-	for (u64 pa = 0xb8000; pa < 0xc0000; pa += PAGE_SIZE) {
-		struct vm_mapping m;
-		if (!vm_query(kernel_pml4, DIRECT_MAP_BASE + pa, &m))
-			map_or_panic(DIRECT_MAP_BASE + pa, pa,
-				     VM_WRITE | VM_NX | VM_GLOBAL | VM_NOCACHE);
-	}
+	/* No device memory here: the screen maps what the boot says it has
+	 * (screen.c), the LAPIC its own page (lapic.c). */
 	write_cr3(kernel_pml4_phys);
 }
 

@@ -74,7 +74,7 @@ void kmain(u32 magic, u64 info_phys)
 	cpu_detect();
 	pmm_init(&boot_info, info_phys, info_size);
 	kpt_init(&boot_info);
-	vga_init();
+	screen_init(&boot_info);
 	percpu_init_boot();
 	bkl_acquire(); /* kernel code holds it (bkl.h) */
 	idt_init();

@@ -11,6 +11,12 @@
  * copy of the RSDP, which is copied out (the info structure's memory is
  * reused later); the new one wins when both are there.  Whether the copy
  * is a valid RSDP is acpi.c's to check.
+ *
+ * The framebuffer tag (8) describes the video mode the loader left: GRUB
+ * gives it for a graphics mode and, on a PC in text mode, for EGA text at
+ * 0xb8000; under UEFI there is no text mode, and with no mode set there
+ * is no tag.  Its geometry is checked here (mb2.h), so the console never
+ * draws past what the tag describes.
  */
 #include "types.h"
 #include "mb2.h"
@@ -21,6 +27,7 @@
 #define MB2_TAG_LOADER 2
 #define MB2_TAG_MODULE 3
 #define MB2_TAG_MMAP 6
+#define MB2_TAG_FRAMEBUFFER 8
 #define MB2_TAG_ACPI_OLD 14
 #define MB2_TAG_ACPI_NEW 15
 
@@ -29,6 +36,8 @@
 #define MB2_MODULE_HDR 16	/* tag header, mod_start, mod_end */
 #define MB2_MMAP_HDR 16		/* tag header, entry_size, entry_version */
 #define MB2_MMAP_ENTRY_MIN 24	/* base, length, type, reserved */
+#define MB2_FB_COMMON 32	/* tag header .. bpp, type, u16 reserved */
+#define MB2_FB_RGB_SIZE 38	/* + six u8 colour fields */
 
 static u32 rd32(const u8 *p)
 {
@@ -117,6 +126,62 @@ static int parse_rsdp(const u8 *tag, u32 type, u32 size, struct mb2_info *out)
 	return MB2_OK;
 }
 
+/* A colour field of @size bits at @pos must lie inside @bpp bits. */
+static bool field_ok(u8 pos, u8 size, u8 bpp)
+{
+	return size > 0 && size <= 8 && (u32)pos + size <= bpp;
+}
+
+static int parse_framebuffer(const u8 *tag, u32 size, struct mb2_info *out)
+{
+	struct mb2_framebuffer *fb = &out->fb;
+	u32 bytes_per;
+
+	if (size < MB2_FB_COMMON)
+		return MB2_E_FRAMEBUFFER;
+	memset(fb, 0, sizeof(*fb));
+	fb->addr = rd64(tag + 8);
+	fb->pitch = rd32(tag + 16);
+	fb->width = rd32(tag + 20);
+	fb->height = rd32(tag + 24);
+	fb->bpp = tag[28];
+	fb->type = tag[29];
+	if (!fb->width || !fb->height || !fb->pitch)
+		return MB2_E_FRAMEBUFFER;
+	switch (fb->type) {
+	case MB2_FB_RGB:
+		if (size < MB2_FB_RGB_SIZE)
+			return MB2_E_FRAMEBUFFER;
+		if (fb->bpp != 15 && fb->bpp != 16 && fb->bpp != 24 && fb->bpp != 32)
+			return MB2_E_FRAMEBUFFER;
+		fb->red_pos = tag[32];
+		fb->red_size = tag[33];
+		fb->green_pos = tag[34];
+		fb->green_size = tag[35];
+		fb->blue_pos = tag[36];
+		fb->blue_size = tag[37];
+		if (!field_ok(fb->red_pos, fb->red_size, fb->bpp) ||
+		    !field_ok(fb->green_pos, fb->green_size, fb->bpp) ||
+		    !field_ok(fb->blue_pos, fb->blue_size, fb->bpp))
+			return MB2_E_FRAMEBUFFER;
+		bytes_per = (fb->bpp + 7u) / 8u;
+		break;
+	case MB2_FB_EGA_TEXT:
+		bytes_per = 2; /* character, attribute */
+		break;
+	default:
+		bytes_per = (fb->bpp + 7u) / 8u; /* kept, never drawn on */
+		break;
+	}
+	/* width * bytes_per cannot overflow in u64; neither can pitch * height */
+	if ((u64)fb->width * bytes_per > fb->pitch)
+		return MB2_E_FRAMEBUFFER;
+	if (fb->addr + (u64)fb->pitch * fb->height < fb->addr)
+		return MB2_E_FRAMEBUFFER;
+	out->has_fb = true;
+	return MB2_OK;
+}
+
 /* One tag of @size bytes (already bounds-checked) at @tag. */
 static int parse_tag(const u8 *tag, u32 type, u32 size, struct mb2_info *out,
 		     bool *seen_mmap)
@@ -142,6 +207,8 @@ static int parse_tag(const u8 *tag, u32 type, u32 size, struct mb2_info *out,
 	case MB2_TAG_ACPI_OLD:
 	case MB2_TAG_ACPI_NEW:
 		return parse_rsdp(tag, type, size, out);
+	case MB2_TAG_FRAMEBUFFER:
+		return parse_framebuffer(tag, size, out);
 	default:
 		return MB2_OK; /* unknown tags skipped */
 	}
@@ -203,7 +270,7 @@ const char *mb2_error_name(int err)
 	static const char *const names[] = {
 		"MB2_OK",	"MB2_E_MAGIC",	"MB2_E_ALIGN",	"MB2_E_SIZE",
 		"MB2_E_TAG",	"MB2_E_STRING", "MB2_E_MMAP",	"MB2_E_MODULE",
-		"MB2_E_NO_END", "MB2_E_NO_MMAP",
+		"MB2_E_NO_END", "MB2_E_NO_MMAP", "MB2_E_FRAMEBUFFER",
 	};
 
 	if (err > 0 || err < -(int)(ARRAY_SIZE(names) - 1))

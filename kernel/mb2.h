@@ -45,6 +45,29 @@ struct mb2_module {
 
 #define MB2_RSDP_MAX 36
 
+/* The framebuffer tag's types (multiboot2 spec §3.6.12). */
+enum mb2_fb_type {
+	MB2_FB_INDEXED = 0,  /* a palette; no console is drawn on it */
+	MB2_FB_RGB = 1,      /* direct colour, the fields below */
+	MB2_FB_EGA_TEXT = 2, /* text mode: width x height cells of 2 bytes */
+};
+
+/* The video mode GRUB left (tag 8), as GRUB lays the tag out (its
+ * multiboot2.h: a u16 after the type, so the colour fields start at
+ * byte 32; the spec's prose says a u8).  Checked by the parser: width,
+ * height and pitch are not 0, pitch holds a row (width * bytes per pixel,
+ * or per cell), and addr + pitch * height does not wrap; for RGB, bpp is
+ * 15, 16, 24 or 32 and every colour field lies inside bpp. */
+struct mb2_framebuffer {
+	u64 addr;   /* physical */
+	u32 pitch;  /* bytes from one pixel row (text: cell row) to the next */
+	u32 width;  /* pixels, or cells for EGA text */
+	u32 height; /* likewise */
+	u8 bpp;     /* bits per pixel (16 for EGA text) */
+	u8 type;    /* enum mb2_fb_type */
+	u8 red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+};
+
 struct mb2_info {
 	u32 total_size;
 	const char *cmdline;     /* "" when the tag is absent */
@@ -59,6 +82,10 @@ struct mb2_info {
 	u8 rsdp[MB2_RSDP_MAX];
 	u32 rsdp_len;
 	u32 rsdp_tag;
+	/* The framebuffer tag, when there was one (has_fb).  No tag means the
+	 * loader says nothing about the screen: the kernel draws on none. */
+	bool has_fb;
+	struct mb2_framebuffer fb;
 };
 
 enum mb2_error {
@@ -72,6 +99,7 @@ enum mb2_error {
 	MB2_E_MODULE = -7,    /* module end < start, or too many modules */
 	MB2_E_NO_END = -8,    /* no end tag before total_size */
 	MB2_E_NO_MMAP = -9,   /* no memory map tag at all */
+	MB2_E_FRAMEBUFFER = -10, /* framebuffer tag short or inconsistent */
 };
 
 /*

@@ -6,7 +6,7 @@
  *   PML4 1..255     one 512 GiB slot per driver
  *   PML4 256        direct map of all physical memory
  *   PML4 384        kernel heap
- *   PML4 400        MMIO (LAPIC)
+ *   PML4 400        MMIO (LAPIC; the framebuffer at FB_VIRT_BASE)
  *   PML4 511        kernel image at -2 GiB (-mcmodel=kernel)
  *
  * Upper-half PML4 entries (256..511) are all created at boot and never
@@ -32,6 +32,8 @@
 #define KERNEL_HEAP_BASE 0xffffc00000000000ull
 #define KERNEL_HEAP_SIZE (64ull << 30)
 #define MMIO_BASE 0xffffc80000000000ull
+#define FB_VIRT_BASE (MMIO_BASE + (1ull << 30)) /* the framebuffer console's */
+#define FB_VIRT_MAX (1ull << 30)                /* the most of it mapped */
 #define KERNEL_VMA 0xffffffff80000000ull
 
 #define USER_TOP 0x0000800000000000ull /* end of the lower half */

@@ -12,7 +12,7 @@ static void put(struct out *o, char c)
 {
 	if (o->to_serial) {
 		serial_putc(c);
-		vga_putc(c);
+		screen_putc(c);
 	}
 	else if (o->len + 1 < o->size)
 		o->buf[o->len] = c;

@@ -45,6 +45,9 @@
 #define VM_GLOBAL PTE_G
 #define VM_NX PTE_NX
 #define VM_NOCACHE (PTE_PCD | PTE_PWT)
+/* PAT entry 1: write-combining once cpu_enable_protection() ran (cpu.c),
+ * write-through before; the framebuffer's mapping only. */
+#define VM_WC PTE_PWT
 #define VM_LARGE PTE_PS
 #define VM_FLAG_MASK (PTE_RW | PTE_US | PTE_G | PTE_NX | PTE_PCD | PTE_PWT | PTE_PS)
 

@@ -1,6 +1,8 @@
 #!/bin/sh
 # install-deps.sh - everything Slotgate needs on a fresh Debian 12, as root.
-# Toolchain, GRUB (BIOS) for the ISOs, QEMU, Bochs with its BIOS images,
+# Toolchain, GRUB (BIOS and UEFI: grub-mkrescue makes the hybrid ISO from
+# both) for the ISOs, QEMU with OVMF (UEFI firmware, for the UEFI boots of
+# make check), Bochs with its BIOS images,
 # python3 for the test runner and the benchmark table, gnuplot for the
 # plots, and Debian's own Linux kernel (+ cpio, static libc) for the Linux
 # peer rows of the benchmark; gdb for make debug and scripts/gate_profile.py;
@@ -16,8 +18,8 @@
 # any sound package (the generated bochsrc uses dummy sound drivers).
 set -eu
 
-PACKAGES="make gcc binutils nasm grub-pc-bin grub-common xorriso mtools
-qemu-system-x86 bochs bochsbios vgabios python3 git util-linux gnuplot-nox
+PACKAGES="make gcc binutils nasm grub-pc-bin grub-efi-amd64-bin grub-common
+xorriso mtools qemu-system-x86 ovmf bochs bochsbios vgabios python3 git util-linux gnuplot-nox
 linux-image-amd64 cpio libc6-dev gdb clang libclang-rt-dev"
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -15,6 +15,17 @@
 #   SMP=1  MEM=512M  GDB=1 (QEMU waits for gdb on :1234)  QEMU_EXTRA="args"
 #   TCG_THREAD=single|multi  (tcg: one host thread for every vCPU, or one
 #          each - MTTCG, real parallelism; QEMU's default otherwise)
+#   FIRMWARE=bios|uefi  (default bios: QEMU's SeaBIOS; uefi: OVMF from
+#          Debian's ovmf package, OVMF_CODE_4M.fd read-only and a per-run
+#          copy of OVMF_VARS_4M.fd; OVMF_CODE=, OVMF_VARS= name others;
+#          QEMU only, no Secure Boot)
+#   COM1=stdio|none  (none: the guest has no serial port at all, as a PC
+#          without one; what it prints is then only on its screen)
+#   QMP=PATH  QEMU's machine protocol on a unix socket at PATH (screendump,
+#          pmemsave, quit: tests/check_screen.py); no QMP by default
+#   DEBUG_EXIT=1|0  (0: no isa-debug-exit device, so the guest halts at
+#          its end instead of leaving QEMU; the QMP client quits it,
+#          and QEMU's exit 0 then counts as success)
 #   KERNEL=bzImage [INITRD=file] [APPEND="cmdline"]: boot that kernel
 #          (-kernel/-initrd/-append) instead of an ISO, which is then not
 #          given; QEMU only (scripts/linux_peer.sh boots Debian's Linux so)
@@ -223,9 +234,28 @@ emu_died() {
 }
 
 # --- QEMU ------------------------------------------------------------------------
+# FIRMWARE=uefi: OVMF's code read-only and a copy of its variable store
+# for this run alone (the firmware writes boot entries into it), in the
+# run directory on_exit removes.
+ovmf_args() {
+    local code=${OVMF_CODE:-/usr/share/OVMF/OVMF_CODE_4M.fd}
+    local vars=${OVMF_VARS:-/usr/share/OVMF/OVMF_VARS_4M.fd}
+    [[ -r $code && -r $vars ]] ||
+        die "FIRMWARE=uefi: cannot read $code or $vars (apt-get install ovmf; or set OVMF_CODE, OVMF_VARS)"
+    make_run_dir ovmf
+    cp "$vars" "$TMPDIR_RUN/vars.fd"
+    QARGS+=(-drive "if=pflash,format=raw,unit=0,readonly=on,file=$code"
+        -drive "if=pflash,format=raw,unit=1,file=$TMPDIR_RUN/vars.fd")
+}
+
 qemu_args() {
-    QARGS=(-machine q35 -m "${MEM:-512M}" -smp "${SMP:-1}" -no-reboot
-        -display none -device 'isa-debug-exit,iobase=0xf4,iosize=0x04')
+    QARGS=(-machine q35 -m "${MEM:-512M}" -smp "${SMP:-1}" -no-reboot -display none)
+    [[ ${DEBUG_EXIT:-1} == 0 ]] || QARGS+=(-device 'isa-debug-exit,iobase=0xf4,iosize=0x04')
+    case ${FIRMWARE:-bios} in
+    bios) ;;
+    uefi) ovmf_args ;;
+    *) die "unknown FIRMWARE='$FIRMWARE' (bios|uefi)" ;;
+    esac
     if [[ -n ${KERNEL:-} ]]; then
         QARGS+=(-kernel "$KERNEL")
         [[ -z ${INITRD:-} ]] || QARGS+=(-initrd "$INITRD")
@@ -242,11 +272,25 @@ qemu_args() {
     # warns without it).  A host without it gets the feature filtered out.
     kvm) QARGS+=(-accel kvm -cpu host,+invtsc) ;;
     esac
-    if ((INTERACTIVE)); then
-        QARGS+=(-serial mon:stdio -serial null)
-    else
-        QARGS+=(-serial stdio -serial null -monitor none)
-    fi
+    case ${COM1:-stdio} in
+    none) # "-serial none" alone: a later -serial would become COM1
+        QARGS+=(-serial none)
+        if ((INTERACTIVE)); then
+            QARGS+=(-monitor stdio)
+        else
+            QARGS+=(-monitor none)
+        fi
+        ;;
+    stdio)
+        if ((INTERACTIVE)); then
+            QARGS+=(-serial mon:stdio -serial null)
+        else
+            QARGS+=(-serial stdio -serial null -monitor none)
+        fi
+        ;;
+    *) die "unknown COM1='$COM1' (stdio|none)" ;;
+    esac
+    [[ -z ${QMP:-} ]] || QARGS+=(-qmp "unix:$QMP,server=on,wait=off")
     if [[ ${GDB:-0} == 1 ]]; then
         QARGS+=(-s -S)
         say "QEMU waits for gdb: target remote :1234"
@@ -264,6 +308,8 @@ qemu_status() {
     "$DEBUG_EXIT_FAIL") return 1 ;;
     0)
         [[ -z ${KERNEL:-} ]] || return 0 # the guest powered off
+        # no isa-debug-exit: the QMP client ended the run
+        [[ ${DEBUG_EXIT:-1} != 0 ]] || return 0
         say "qemu exited 0: guest reset, shut down or triple-faulted without writing port 0xf4"
         ;;
     1) say "qemu failed (status 1): bad option, missing ISO or accelerator?" ;;
@@ -345,16 +391,17 @@ EOF
     printf 'c\nquit\n' >"$dir/rc"
 }
 
-# Sets TMPDIR_RUN to a new directory for Bochs' files: in ${TMPDIR:-/tmp},
-# or in build/tmp when that is not writable (a read-only /tmp, a TMPDIR
-# that names a directory one may not write).
+# make_run_dir WHO: sets TMPDIR_RUN to a new directory for one run's files
+# (Bochs' bochsrc and log, OVMF's variable store): in ${TMPDIR:-/tmp}, or
+# in build/tmp when that is not writable (a read-only /tmp, a TMPDIR that
+# names a directory one may not write).  on_exit removes it.
 make_run_dir() {
-    local tmp=${TMPDIR:-/tmp} fallback=$ROOT/build/tmp
-    TMPDIR_RUN=$(mktemp -d "$tmp/slotgate-bochs.XXXXXX" 2>/dev/null) && return 0
-    say "bochs: cannot create a directory in $tmp; using $fallback"
+    local who=$1 tmp=${TMPDIR:-/tmp} fallback=$ROOT/build/tmp
+    TMPDIR_RUN=$(mktemp -d "$tmp/slotgate-$who.XXXXXX" 2>/dev/null) && return 0
+    say "$who: cannot create a directory in $tmp; using $fallback"
     if ! mkdir -p "$fallback" ||
-        ! TMPDIR_RUN=$(mktemp -d "$fallback/slotgate-bochs.XXXXXX"); then
-        die "bochs: cannot create a directory in $fallback either"
+        ! TMPDIR_RUN=$(mktemp -d "$fallback/slotgate-$who.XXXXXX"); then
+        die "$who: cannot create a directory in $fallback either"
     fi
 }
 
@@ -400,7 +447,7 @@ bochs_status() {
 run_bochs() {
     local -a prefix
     if [[ ${GDB:-0} == 1 ]]; then say "GDB=1 is not supported under bochs; ignored"; fi
-    make_run_dir
+    make_run_dir bochs
     write_bochsrc "$TMPDIR_RUN"
     : >"$TMPDIR_RUN/serial.log"
     read -r -a prefix <<<"$(netns_prefix)"
@@ -427,9 +474,11 @@ main() {
     pick_accel
     say "accel=$ACCEL_NAME ($ACCEL_WHY)"
     say "cpus=${SMP:-1}"
+    say "firmware=${FIRMWARE:-bios}"
     if [[ $ACCEL_NAME == kvm ]]; then warn_paravirt_kvm; fi
     if [[ $ACCEL_NAME == bochs ]]; then
         [[ -z ${KERNEL:-} ]] || die "KERNEL= boots under QEMU only, not ACCEL=bochs"
+        [[ ${FIRMWARE:-bios} == bios ]] || die "FIRMWARE=${FIRMWARE}: QEMU only, not ACCEL=bochs"
         run_bochs
     else
         run_qemu

@@ -12,6 +12,7 @@
 #define MSR_APIC_BASE 0x1b
 #define MSR_MISC_ENABLE 0x1a0
 #define MISC_ENABLE_XD_DISABLE (1ull << 34)
+#define MSR_PAT 0x277
 #define MSR_EFER 0xc0000080
 #define MSR_STAR 0xc0000081
 #define MSR_LSTAR 0xc0000082
@@ -69,6 +70,8 @@ static inline u64 read_cr4(void) { u64 v; __asm__ volatile("mov %%cr4, %0" : "=r
 static inline void write_cr0(u64 v) { __asm__ volatile("mov %0, %%cr0" ::"r"(v) : "memory"); }
 static inline void write_cr3(u64 v) { __asm__ volatile("mov %0, %%cr3" ::"r"(v) : "memory"); }
 static inline void write_cr4(u64 v) { __asm__ volatile("mov %0, %%cr4" ::"r"(v) : "memory"); }
+
+static inline void wbinvd(void) { __asm__ volatile("wbinvd" ::: "memory"); }
 
 static inline void invlpg(u64 va) { __asm__ volatile("invlpg (%0)" ::"r"(va) : "memory"); }
 

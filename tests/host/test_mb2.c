@@ -437,6 +437,157 @@ HTEST(mb2_names_errors)
 	CHECK(strcmp(mb2_error_name(MB2_OK), "MB2_OK") == 0);
 	CHECK(strcmp(mb2_error_name(MB2_E_TAG), "MB2_E_TAG") == 0);
 	CHECK(strcmp(mb2_error_name(MB2_E_NO_MMAP), "MB2_E_NO_MMAP") == 0);
-	CHECK(strcmp(mb2_error_name(-10), "MB2_E_UNKNOWN") == 0);
+	CHECK(strcmp(mb2_error_name(MB2_E_FRAMEBUFFER), "MB2_E_FRAMEBUFFER") == 0);
+	CHECK(strcmp(mb2_error_name(-11), "MB2_E_UNKNOWN") == 0);
 	CHECK(strcmp(mb2_error_name(3), "MB2_E_UNKNOWN") == 0);
+}
+
+/* A framebuffer tag as GRUB writes it (struct multiboot_tag_framebuffer):
+ * addr, pitch, width, height, bpp, type, u16 reserved, then for RGB the
+ * six colour bytes; @plen cuts the payload (24 common bytes + 6). */
+struct fbdesc {
+	uint64_t addr;
+	uint32_t pitch, width, height;
+	uint8_t bpp, type;
+	uint8_t fields[6];
+};
+
+static void fb_tag_len(struct mb2b *b, const struct fbdesc *d, size_t plen)
+{
+	unsigned char p[32];
+
+	memset(p, 0, sizeof(p));
+	memcpy(p, &d->addr, 8);
+	memcpy(p + 8, &d->pitch, 4);
+	memcpy(p + 12, &d->width, 4);
+	memcpy(p + 16, &d->height, 4);
+	p[20] = d->bpp;
+	p[21] = d->type;
+	memcpy(p + 24, d->fields, 6);
+	tag(b, 8, p, plen);
+}
+
+static const struct fbdesc fb_1280x800 = {
+	.addr = 0x80000000u, .pitch = 5120, .width = 1280, .height = 800,
+	.bpp = 32, .type = MB2_FB_RGB, .fields = {16, 8, 8, 8, 0, 8},
+};
+
+static int parse_fb(const struct fbdesc *d, size_t plen, struct mb2_info *out)
+{
+	static struct mb2b b;
+
+	init(&b);
+	mmap_tag(&b, 24, 1);
+	fb_tag_len(&b, d, plen);
+	end(&b);
+	return parse_lim(&b, b.len, out);
+}
+
+HTEST(mb2_reads_rgb_framebuffer)
+{
+	static struct mb2_info out;
+
+	CHECK_EQ(parse_fb(&fb_1280x800, 30, &out), MB2_OK);
+	CHECK(out.has_fb);
+	CHECK_EQ(out.fb.addr, 0x80000000u);
+	CHECK_EQ(out.fb.pitch, 5120);
+	CHECK_EQ(out.fb.width, 1280);
+	CHECK_EQ(out.fb.height, 800);
+	CHECK_EQ(out.fb.bpp, 32);
+	CHECK_EQ(out.fb.type, MB2_FB_RGB);
+	CHECK_EQ(out.fb.red_pos, 16);
+	CHECK_EQ(out.fb.red_size, 8);
+	CHECK_EQ(out.fb.green_pos, 8);
+	CHECK_EQ(out.fb.blue_pos, 0);
+	CHECK_EQ(out.fb.blue_size, 8);
+
+	/* 16 bpp 5:6:5 and 24 bpp are read as well */
+	struct fbdesc d = fb_1280x800;
+	d.bpp = 16;
+	d.pitch = 2560;
+	memcpy(d.fields, (uint8_t[6]){11, 5, 5, 6, 0, 5}, 6);
+	CHECK_EQ(parse_fb(&d, 30, &out), MB2_OK);
+	CHECK_EQ(out.fb.bpp, 16);
+	CHECK_EQ(out.fb.red_pos, 11);
+	CHECK_EQ(out.fb.green_size, 6);
+	d.bpp = 24;
+	d.pitch = 3840;
+	memcpy(d.fields, (uint8_t[6]){16, 8, 8, 8, 0, 8}, 6);
+	CHECK_EQ(parse_fb(&d, 30, &out), MB2_OK);
+	CHECK_EQ(out.fb.bpp, 24);
+}
+
+/* GRUB in BIOS text mode: EGA text at 0xb8000, 80x25 cells. */
+HTEST(mb2_reads_ega_text_framebuffer)
+{
+	static struct mb2_info out;
+	const struct fbdesc d = {.addr = 0xb8000, .pitch = 160, .width = 80,
+				 .height = 25, .bpp = 16, .type = MB2_FB_EGA_TEXT};
+
+	CHECK_EQ(parse_fb(&d, 24, &out), MB2_OK);
+	CHECK(out.has_fb);
+	CHECK_EQ(out.fb.type, MB2_FB_EGA_TEXT);
+	CHECK_EQ(out.fb.addr, 0xb8000);
+	CHECK_EQ(out.fb.width, 80);
+	CHECK_EQ(out.fb.height, 25);
+}
+
+/* No framebuffer tag (UEFI GRUB without a video mode): has_fb is false. */
+HTEST(mb2_without_framebuffer_tag)
+{
+	static struct mb2b b;
+	static struct mb2_info out;
+
+	good(&b);
+	CHECK_EQ(parse_lim(&b, b.len, &out), MB2_OK);
+	CHECK(!out.has_fb);
+}
+
+/* Every way a tag can describe more (or less) than a framebuffer. */
+HTEST(mb2_rejects_bad_framebuffers)
+{
+	static struct mb2_info out;
+	struct fbdesc d;
+
+	CHECK_EQ(parse_fb(&fb_1280x800, 23, &out), MB2_E_FRAMEBUFFER); /* short */
+	CHECK_EQ(parse_fb(&fb_1280x800, 24, &out), MB2_E_FRAMEBUFFER); /* no RGB fields */
+	CHECK_EQ(parse_fb(&fb_1280x800, 29, &out), MB2_E_FRAMEBUFFER);
+	d = fb_1280x800;
+	d.pitch = 5116; /* a row of 1280 pixels is 5120 bytes */
+	CHECK_EQ(parse_fb(&d, 30, &out), MB2_E_FRAMEBUFFER);
+	d = fb_1280x800;
+	d.width = 0;
+	CHECK_EQ(parse_fb(&d, 30, &out), MB2_E_FRAMEBUFFER);
+	d = fb_1280x800;
+	d.height = 0;
+	CHECK_EQ(parse_fb(&d, 30, &out), MB2_E_FRAMEBUFFER);
+	d = fb_1280x800;
+	d.pitch = 0;
+	d.width = 1;
+	CHECK_EQ(parse_fb(&d, 30, &out), MB2_E_FRAMEBUFFER);
+	d = fb_1280x800;
+	d.bpp = 8; /* RGB at 8 bpp: not a mode anyone sets */
+	CHECK_EQ(parse_fb(&d, 30, &out), MB2_E_FRAMEBUFFER);
+	d = fb_1280x800;
+	d.fields[0] = 28; /* red at bits 28..35 of 32 */
+	CHECK_EQ(parse_fb(&d, 30, &out), MB2_E_FRAMEBUFFER);
+	d = fb_1280x800;
+	d.fields[3] = 0; /* a green field of no bits */
+	CHECK_EQ(parse_fb(&d, 30, &out), MB2_E_FRAMEBUFFER);
+	d = fb_1280x800;
+	d.fields[5] = 9; /* more than 8 bits of blue */
+	CHECK_EQ(parse_fb(&d, 30, &out), MB2_E_FRAMEBUFFER);
+	d = fb_1280x800;
+	d.addr = UINT64_MAX - 4096; /* addr + pitch * height wraps */
+	CHECK_EQ(parse_fb(&d, 30, &out), MB2_E_FRAMEBUFFER);
+	d = (struct fbdesc){.addr = 0xb8000, .pitch = 158, .width = 80,
+			    .height = 25, .bpp = 16, .type = MB2_FB_EGA_TEXT};
+	CHECK_EQ(parse_fb(&d, 24, &out), MB2_E_FRAMEBUFFER); /* 80 cells need 160 */
+	/* a palette mode is kept (the console will not draw on it) */
+	d = fb_1280x800;
+	d.type = MB2_FB_INDEXED;
+	d.bpp = 8;
+	d.pitch = 1280;
+	CHECK_EQ(parse_fb(&d, 24, &out), MB2_OK);
+	CHECK_EQ(out.fb.type, MB2_FB_INDEXED);
 }

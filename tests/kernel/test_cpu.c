@@ -7,6 +7,8 @@
 #include "bootinfo.h"
 #include "console.h"
 #include "cpu.h"
+#include "fbcon.h"
+#include "kstring.h"
 #include "kpt.h"
 #include "kstring.h"
 #include "ktest.h"
@@ -97,18 +99,79 @@ KTEST(boot_modules_found)
 	KT_EXPECT(cmdline_get("mode", mode, sizeof(mode)));
 }
 
-KTEST(vga_mirrors_console)
+/* What the kernel prints also lands on the screen the boot offers: the
+ * VGA text screen under BIOS, drawn glyph by glyph on the framebuffer
+ * under UEFI.  Every boot make check runs has one. */
+KTEST(screen_mirrors_console)
 {
-	/* What the kernel prints also lands on the VGA text screen. */
-	kprintf("    # vga check: SLOTGATE-VGA\n");
-	const volatile u16 *screen = phys_to_virt(0xb8000);
-	bool found = false;
-	for (unsigned i = 0; i + 12 < 80 * 25 && !found; i++) {
-		const char *want = "SLOTGATE-VGA";
-		unsigned k = 0;
-		while (k < 12 && (char)(screen[i + k] & 0xff) == want[k])
-			k++;
-		found = k == 12;
+	const char *want = "SLOTGATE-SCREEN";
+	struct fbcon *c = screen_fbcon();
+	unsigned row, col;
+
+	kprintf("    # screen check: %s\n", want);
+	switch (screen_kind()) {
+	case SCREEN_VGA_TEXT:
+		KT_EXPECT(boot_info.has_fb && boot_info.fb.type == MB2_FB_EGA_TEXT);
+		KT_EXPECT(vga_find(want));
+		break;
+	case SCREEN_FRAMEBUFFER:
+		KT_EXPECT(boot_info.has_fb && boot_info.fb.type == MB2_FB_RGB);
+		KT_EXPECT(fbcon_find(c, want, &row, &col));
+		for (unsigned k = 0; k < strlen(want); k++)
+			KT_EXPECT(fbcon_cell_drawn(c, row, col + k));
+		break;
+	default:
+		KT_EXPECT(screen_kind() != SCREEN_NONE);
+		break;
 	}
-	KT_EXPECT(found);
+}
+
+/* Whether a memory-map entry of RAM covers physical @pa. */
+static bool is_ram_at(u64 pa)
+{
+	for (size_t i = 0; i < boot_info.mmap_count; i++) {
+		const struct mb2_mmap_entry *e = &boot_info.mmap[i];
+		if (e->type == MB2_MEM_AVAILABLE && pa >= e->base && pa - e->base < e->length)
+			return true;
+	}
+	return false;
+}
+
+/* Without text mode (UEFI) the VGA text buffer is not even mapped, so no
+ * write to 0xb8000 can have happened: a UEFI PC need not have VGA there. */
+KTEST(screen_without_text_mode_leaves_0xb8000_alone)
+{
+	struct vm_mapping m;
+
+	if (screen_kind() == SCREEN_VGA_TEXT) {
+		ktest_skip("the boot gave VGA text mode");
+		return;
+	}
+	if (is_ram_at(0xb8000)) {
+		ktest_skip("0xb8000 is RAM here");
+		return;
+	}
+	KT_EXPECT(!vm_query(kernel_pml4, DIRECT_MAP_BASE + 0xb8000, &m));
+}
+
+/* PAT entry 1 is write-combining (cpu.c) wherever the CPU has a PAT, and
+ * the framebuffer, when there is one, is mapped through it: PWT alone,
+ * never executable. */
+KTEST(screen_framebuffer_write_combining)
+{
+	struct vm_mapping m;
+
+	if (cpu_features.pat)
+		KT_EXPECT_EQ(rdmsr(MSR_PAT), PAT_WITH_WC_AT_1);
+	if (!screen_fbcon()) {
+		ktest_skip("no framebuffer console in this boot");
+		return;
+	}
+	KT_EXPECT(cpu_features.pat);
+	KT_EXPECT(vm_query(kernel_pml4, FB_VIRT_BASE, &m));
+	KT_EXPECT_EQ(m.flags & (PTE_PWT | PTE_PCD), PTE_PWT);
+	KT_EXPECT(m.flags & PTE_NX);
+	KT_EXPECT(m.flags & PTE_RW);
+	KT_EXPECT(!(m.flags & PTE_US));
+	KT_EXPECT_EQ(m.pa & ~(PAGE_SIZE - 1), boot_info.fb.addr & ~(PAGE_SIZE - 1));
 }

@@ -52,6 +52,13 @@ void ktest_skip(const char *reason);
 			ktest_fail(__FILE__, __LINE__, #a " == " #b, kt_a_, kt_b_); \
 	} while (0)
 
+/* The counters the runner compares around every case, as SYS_COUNTERS
+ * gives them to ring 3 (slotgate/abi.h): frames (less those kept on
+ * purpose), heap objects, drivers, threads, window and pinned pages, live
+ * driver stacks and this CPU's owned PCIDs. */
+struct sys_leaks;
+void ktest_leaks(struct sys_leaks *l);
+
 /* Run every case; returns the number that failed. */
 int ktest_run_all(void);
 

@@ -349,7 +349,7 @@ static inline long fz_str(struct fz_ctx *c, int path, unsigned long *pp, unsigne
 /* --- the calls ----------------------------------------------------------- */
 
 /* FZ_RARE: a gate that mostly faults (its driver is reloaded, which
- * costs a thousand calls' time): drawn one time in twelve. */
+ * costs a thousand calls' time): drawn one time in 64. */
 enum { FZ_OWN = 1, FZ_ECHO = 2, FZ_RAMFS = 4, FZ_SMALL = 8, FZ_NOAPP = 16, FZ_RARE = 32 };
 
 struct fz_gate {
@@ -702,7 +702,7 @@ static inline void fz_make(struct fz_ctx *c, struct fz_call *k)
 		const struct fz_gate *g;
 		do
 			g = &fz_gates[fz_below(&c->rng, FZ_GATES)];
-		while ((g->flags & FZ_RARE) && fz_below(&c->rng, 12) != 0);
+		while ((g->flags & FZ_RARE) && fz_below(&c->rng, 64) != 0);
 		fz_gate_call(c, g, k);
 	} else {
 		fz_plain_call(c, k);

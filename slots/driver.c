@@ -149,6 +149,10 @@ i64 driver_heap_grow(struct driver *d, u64 pages)
 static void free_view(struct driver *d)
 {
 	struct slot_cpu *c = &this_cpu()->slots;
+	/* A start that failed freed it already (a restart that failed leaves
+	 * the driver dead and viewless until it is unloaded). */
+	if (!d->view.tables)
+		return;
 	if (driver_always_shown(d->mode))
 		view_hide_always(c, &d->view);
 	view_destroy(c, &d->view, pmm_free);

@@ -32,8 +32,12 @@
 #define GFUZZ_CALLS 100000
 #define GFUZZ_CALLS_SMP 10000
 #define GFUZZ_CALLS_BOCHS 2000
-#define CHAOS_FIRST_SEED 1
-#define CHAOS_SEEDS 120
+/* Seeds 28076..28088 draw the 13 kinds once each (chaos_kind()): any run
+ * of 13 or more from there sees every kind.  130 under QEMU with one CPU,
+ * 26 elsewhere (every fault reloads the driver: slow under Bochs). */
+#define CHAOS_FIRST_SEED 28076
+#define CHAOS_SEEDS 130
+#define CHAOS_SEEDS_SHORT 26
 
 /* A number from the command line (decimal, or hex with 0x), else @def. */
 static u64 param(const char *key, u64 def)
@@ -132,7 +136,9 @@ static const char *const chaos_names[CK_KINDS] = {
 KTEST(gfuzz_chaos_outcomes_contained)
 {
 	u64 first = param("chaos_seed", CHAOS_FIRST_SEED);
-	u64 seeds = param("chaos_seeds", CHAOS_SEEDS);
+	u64 seeds = param("chaos_seeds", under_qemu() && smp_cpus_online() == 1
+						 ? CHAOS_SEEDS
+						 : CHAOS_SEEDS_SHORT);
 	u64 tally[CK_KINDS] = {0}, faults_before;
 	u64 ticks = gate_watchdog_ticks;
 	struct driver *chaos = load("chaos", CHAOS_GATES);
@@ -169,8 +175,8 @@ KTEST(gfuzz_chaos_outcomes_contained)
 	for (int k = 0; k < CK_KINDS; k++)
 		kprintf(" %s %lu", chaos_names[k], tally[k]);
 	kprintf("\n");
-	/* The default run draws every kind at least once. */
-	if (first == CHAOS_FIRST_SEED && seeds == CHAOS_SEEDS)
+	/* The default runs draw every kind at least once. */
+	if (first == CHAOS_FIRST_SEED && seeds >= CK_KINDS)
 		for (int k = 0; k < CK_KINDS; k++)
 			KT_EXPECT(tally[k] > 0);
 	/* hostile (CK_NESTED_OTHER) restarted and answers. */

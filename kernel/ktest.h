@@ -6,8 +6,9 @@
  * "not ok N name".  KT_EXPECT records a failure and goes on.  Around every
  * case the runner compares the counters of frames, heap objects, loaded
  * drivers (slots) and threads: a case that leaks fails even if its own
- * checks passed (SPEC M11).  Driver stacks are frames; PCIDs are checked
- * by gate_pcids_released_with_views.
+ * checks passed (SPEC M11).  Driver stacks and heaps are frames the
+ * driver holds (not leaks while it lives); PCIDs are checked by
+ * gate_pcids_released_with_views.
  */
 #ifndef SLOTGATE_KTEST_H
 #define SLOTGATE_KTEST_H

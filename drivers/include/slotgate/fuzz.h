@@ -31,8 +31,8 @@
  *   - gates that never return or end other tests' drivers: hostile's spin
  *     (the watchdog; drivers/chaos covers it), fragile's every gate (its
  *     policy is refuse: one fault kills it for the cases after), null's
- *     meet with n > 1 (waits for threads that never come), chaos's own
- *     gates but ping and relay, and hostile's kernel-only paths none;
+ *     meet with n > 1 (waits for threads that never come), and chaos's
+ *     own gates but ping and relay (its run gate is the chaos case's);
  *   - ramfs paths other than FZ_PATHS names, and seeks past 64 KiB (but
  *     refused ones): files are kept in the driver's heap for the run.
  */

@@ -12,9 +12,10 @@
 enum chaos_gate {
 	CHAOS_RUN,   /* (seed): behave as chaos_kind(seed) says */
 	CHAOS_RELAY, /* (seed, n, depth): n random calls from inside this
-			driver (the nested fuzzer), made at gate depth
-			depth + 1; the number of results that differed from
-			the fuzzer's prediction (0), or an error */
+			driver (the nested fuzzer), which runs at gate depth
+			`depth` (its caller's + 1); the number of results
+			that differed from the fuzzer's prediction (0), or
+			an error */
 	CHAOS_PING,  /* (): 0x600d */
 	CHAOS_HOLD,  /* (buf, n, how) [buf_in]: fault (how & 1) or return n
 			while the caller's buffer is mapped into the window */

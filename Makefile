@@ -140,6 +140,8 @@ QUICK_ISO := $(KB)/slotgate-quick.iso
 TEST_ISO := $(KB)/slotgate-test.iso
 ISOS := $(ISO) $(QUICK_ISO) $(TEST_ISO)
 
+FUZZ_ISO := $(KB)/slotgate-fuzz.iso
+
 $(ISO): boot/grub-bench.cfg
 $(QUICK_ISO): $(KB)/grub-quick.cfg
 $(TEST_ISO): boot/grub-test.cfg
@@ -155,7 +157,7 @@ $(KB)/grub-quick.cfg: boot/grub-bench.cfg
 # ISO that silently boots through one of them only.
 GRUB_PLATFORMS := /usr/lib/grub/i386-pc /usr/lib/grub/x86_64-efi
 
-$(ISOS): $(KERNEL) $(APPS) $(DRIVERS)
+$(ISOS) $(FUZZ_ISO): $(KERNEL) $(APPS) $(DRIVERS)
 	@for d in $(GRUB_PLATFORMS); do [ -d $$d ] || { \
 		echo "ISO: $$d missing (grub-pc-bin, grub-efi-amd64-bin): run scripts/install-deps.sh" >&2; \
 		exit 1; }; done
@@ -281,6 +283,26 @@ check: $(HTEST) all-isos slow-isos $(TLBSIM)
 		"tlbsim=$(PYTHON) tests/check_tlbsim.py $(TLBSIM)" \
 		"bochsrc=$(PYTHON) tests/check_bochsrc.py $(B)/reload/slotgate-test.iso"
 
+# The in-guest fuzzers alone (tests/kernel/test_gfuzz.c, docs/testing.md):
+# the gate fuzzer for CALLS calls and the chaos driver for CHAOS_SEEDS
+# seeds, both from SEED (fresh unless given: the run prints it, and the
+# same SEED and CALLS under the same FLUSH and ACCEL run the same again;
+# icount, the default, makes the whole boot deterministic).
+GFUZZ_ACCEL := $(if $(filter command line environment,$(origin ACCEL)),$(ACCEL),icount)
+CALLS ?= 1000000
+CHAOS_SEEDS ?= 1000
+SEED ?= $(shell od -An -N4 -tu4 /dev/urandom | tr -d ' ')
+FUZZ_TIMEOUT ?= 3600
+$(KB)/grub-fuzz.cfg: boot/grub-test.cfg FORCE
+	@mkdir -p $(dir $@)
+	@sed 's/mode=test/mode=test ktest=gfuzz_ gfuzz_seed=$(SEED) gfuzz_calls=$(CALLS) chaos_seed=$(SEED) chaos_seeds=$(CHAOS_SEEDS)/' $< > $@.tmp
+	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+$(FUZZ_ISO): $(KB)/grub-fuzz.cfg
+fuzz-guest: $(FUZZ_ISO)
+	@echo "fuzz-guest: SEED=$(SEED) CALLS=$(CALLS) CHAOS_SEEDS=$(CHAOS_SEEDS) FLUSH=$(FLUSH) ACCEL=$(GFUZZ_ACCEL)"
+	$(PYTHON) tests/ktap_runner.py --timeout $(FUZZ_TIMEOUT) \
+		"gfuzz-$(FLUSH)-$(GFUZZ_ACCEL)-$(SEED)=ACCEL=$(GFUZZ_ACCEL) $(QEMU) $(FUZZ_ISO)"
+
 BENCH_ISO := $(if $(QUICK),slotgate-quick.iso,slotgate.iso)
 
 # The main job: every strategy's null gate beside call and syscall.  Which
@@ -313,7 +335,9 @@ debug: $(ISO)
 clean:
 	rm -rf $(B)
 
-.PHONY: all all-isos slow-isos tlbsim tlb-bench test check bench bench-plan run debug clean host-test fuzz
+.PHONY: all all-isos slow-isos tlbsim tlb-bench test check bench bench-plan run debug clean \
+	host-test fuzz fuzz-guest FORCE
+FORCE:
 .DELETE_ON_ERROR:
 .SECONDARY:
 

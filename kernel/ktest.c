@@ -1,5 +1,7 @@
 /* ktest.c - runs the .ktests cases and prints KTAP. */
 #include "ktest.h"
+#include "bootinfo.h"
+#include "kstring.h"
 #include "console.h"
 #include "driver.h"
 #include "cpu.h"
@@ -10,6 +12,8 @@
 #include "user.h"
 #include "vm.h"
 #include "window.h"
+#include "percpu.h"
+#include "slotgate/abi.h"
 
 extern const struct ktest_case __ktests_start[], __ktests_end[];
 
@@ -45,6 +49,14 @@ static struct counts count_now(void)
 	return (struct counts){frames_in_use(), heap_live_objects(),
 			       driver_count(), thread_count(),
 			       window_pages_mapped(), window_pages_pinned()};
+}
+
+void ktest_leaks(struct sys_leaks *l)
+{
+	struct counts c = count_now();
+	*l = (struct sys_leaks){c.frames, c.objects, c.drivers, c.threads,
+				c.windows, c.pins, driver_stacks_live(),
+				pcid_owned(&this_cpu()->slots), drivers_heap_pages()};
 }
 
 static void check_leak(const char *what, u64 before, u64 after)
@@ -106,13 +118,26 @@ static bool run_one(size_t n, const struct ktest_case *t)
 	return failures == 0;
 }
 
+/* ktest=PREFIX on the kernel command line: only the cases whose names
+ * start with it (make fuzz-guest runs the fuzzers so). */
+static bool selected(const struct ktest_case *t, const char *only)
+{
+	return strncmp(t->name, only, strlen(only)) == 0;
+}
+
 int ktest_run_all(void)
 {
-	size_t count = (size_t)(__ktests_end - __ktests_start);
+	size_t count = (size_t)(__ktests_end - __ktests_start), n = 0;
+	char only[48] = "";
 	int failed = 0;
 
-	kprintf("KTAP version 1\n1..%zu\n", count);
+	cmdline_get("ktest", only, sizeof(only));
 	for (size_t i = 0; i < count; i++)
-		failed += !run_one(i + 1, &__ktests_start[i]);
+		n += selected(&__ktests_start[i], only);
+	kprintf("KTAP version 1\n1..%zu\n", n);
+	n = 0;
+	for (size_t i = 0; i < count; i++)
+		if (selected(&__ktests_start[i], only))
+			failed += !run_one(++n, &__ktests_start[i]);
 	return failed;
 }

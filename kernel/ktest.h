@@ -6,8 +6,9 @@
  * "not ok N name".  KT_EXPECT records a failure and goes on.  Around every
  * case the runner compares the counters of frames, heap objects, loaded
  * drivers (slots) and threads: a case that leaks fails even if its own
- * checks passed (SPEC M11).  Driver stacks are frames; PCIDs are checked
- * by gate_pcids_released_with_views.
+ * checks passed (SPEC M11).  Driver stacks and heaps are frames the
+ * driver holds (not leaks while it lives); PCIDs are checked by
+ * gate_pcids_released_with_views.
  */
 #ifndef SLOTGATE_KTEST_H
 #define SLOTGATE_KTEST_H
@@ -51,6 +52,13 @@ void ktest_skip(const char *reason);
 		if (kt_a_ != kt_b_)                                            \
 			ktest_fail(__FILE__, __LINE__, #a " == " #b, kt_a_, kt_b_); \
 	} while (0)
+
+/* The counters the runner compares around every case, as SYS_COUNTERS
+ * gives them to ring 3 (slotgate/abi.h): frames (less those kept on
+ * purpose), heap objects, drivers, threads, window and pinned pages, live
+ * driver stacks and this CPU's owned PCIDs. */
+struct sys_leaks;
+void ktest_leaks(struct sys_leaks *l);
 
 /* Run every case; returns the number that failed. */
 int ktest_run_all(void);

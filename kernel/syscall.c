@@ -7,6 +7,7 @@
 #include "driver.h"
 #include "gate.h"
 #include "ipc.h"
+#include "ktest.h"
 #include "gdt.h"
 #include "percpu.h"
 #include "user.h"
@@ -61,9 +62,16 @@ static __attribute__((noinline)) i64 sys_write(u64 ptr, u64 len)
 	return (i64)len;
 }
 
-static __attribute__((noinline)) i64 sys_counters(u64 uptr)
+static __attribute__((noinline)) i64 sys_counters(u64 uptr, u64 which)
 {
 	struct cpu *cpu = this_cpu();
+	if (which == SYS_COUNTERS_LEAKS) {
+		struct sys_leaks l;
+		ktest_leaks(&l);
+		return user_copy_to(uptr, &l, sizeof(l));
+	}
+	if (which)
+		return -E_INVAL;
 	struct sys_counters c = {
 		.syscalls = cpu->counters.syscalls,
 		.gate_calls = cpu->counters.gate_calls,
@@ -114,7 +122,7 @@ i64 syscall_dispatch(struct syscall_frame *f)
 	case SYS_GATE_REGISTER:
 		return gate_register(f->a[0], f->a[1], f->a[2], f->a[3]);
 	case SYS_COUNTERS:
-		return sys_counters(f->a[0]);
+		return sys_counters(f->a[0], f->a[1]);
 	case SYS_IPC_CALL_LONG:
 		return in_gate() ? -E_PERM : ipc_call_long(f->a);
 	case SYS_IPC_REPLY_WAIT_LONG:

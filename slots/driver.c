@@ -113,12 +113,31 @@ u64 drivers_kept_pages(void)
 		const struct driver *d = slots_in_use[s];
 		if (!d)
 			continue;
-		n += d->view.kept_pages;
+		/* Its heap: the driver's until it restarts or goes (then the
+		 * frames must come back, and a leak shows). */
+		n += d->view.kept_pages + d->heap_pages;
 		/* Live threads' stacks: kept until the thread ends, and gone
 		 * with the view when the driver restarts. */
 		for (unsigned t = 0; t < THREAD_MAX; t++)
 			n += d->stack_cursor[t] ? DRIVER_STACK_PAGES : 0;
 	}
+	return n;
+}
+
+unsigned driver_stacks_live(void)
+{
+	unsigned n = 0;
+	for (unsigned s = FIRST_DRIVER_SLOT; s <= LAST_DRIVER_SLOT; s++)
+		for (unsigned t = 0; slots_in_use[s] && t < THREAD_MAX; t++)
+			n += slots_in_use[s]->stack_cursor[t] != 0;
+	return n;
+}
+
+u64 drivers_heap_pages(void)
+{
+	u64 n = 0;
+	for (unsigned s = FIRST_DRIVER_SLOT; s <= LAST_DRIVER_SLOT; s++)
+		n += slots_in_use[s] ? slots_in_use[s]->heap_pages : 0;
 	return n;
 }
 
@@ -132,6 +151,10 @@ i64 driver_heap_grow(struct driver *d, u64 pages)
 static void free_view(struct driver *d)
 {
 	struct slot_cpu *c = &this_cpu()->slots;
+	/* A start that failed freed it already (a restart that failed leaves
+	 * the driver dead and viewless until it is unloaded). */
+	if (!d->view.tables)
+		return;
 	if (driver_always_shown(d->mode))
 		view_hide_always(c, &d->view);
 	view_destroy(c, &d->view, pmm_free);

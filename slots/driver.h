@@ -123,9 +123,13 @@ static inline u64 driver_window_base(const struct driver *d, unsigned tid,
 	       (tid * GATE_MAX_DEPTH + depth) * WINDOW_SPAN;
 }
 
-/* Pages all drivers keep mapped for reuse (copy areas) or for a live
- * thread (its stack): not leaks. */
+/* Pages all drivers keep mapped for reuse (copy areas), for a live
+ * thread (its stack) or as their heap: not leaks. */
 u64 drivers_kept_pages(void);
+/* (driver, thread) pairs with a stack now (leak checks, SYS_COUNTERS). */
+unsigned driver_stacks_live(void);
+/* Pages of every driver's heap (SYS_COUNTERS). */
+u64 drivers_heap_pages(void);
 
 /* SYS_HEAP_GROW from @d: map @pages more zeroed pages at the heap's end;
  * the address of the first, or -E_RANGE / -E_NOMEM (nothing mapped). */

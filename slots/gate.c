@@ -15,6 +15,8 @@
 #include "percpu.h"
 
 struct gate gates[GATE_MAX];
+u64 gate_refusals;
+bool gate_quiet_refusals;
 
 static u8 caller_bit(enum gate_caller kind)
 {
@@ -129,8 +131,10 @@ static i64 enter(struct cpu *cpu, struct driver *d, u64 handler,
 									       : &d->view,
 				      driver_window_base(d, t->id, t->gate_depth));
 		if (err) {
-			kprintf("gate into %s: pointer refused: %s\n", d->name,
-				error_name(err));
+			gate_refusals++;
+			if (!gate_quiet_refusals)
+				kprintf("gate into %s: pointer refused: %s\n",
+					d->name, error_name(err));
 			return err;
 		}
 	}

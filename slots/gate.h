@@ -34,6 +34,11 @@
  * spins until a thread another CPU starts arrives (an emulator's CPUs
  * need not keep pace with its timer). */
 extern u64 gate_watchdog_ticks;
+/* Pointers refused at gate entry since boot, each logged on one line
+ * unless gate_quiet_refusals is set (the gate fuzzer's cases set it while
+ * they run: tens of thousands of refusals would flood the console). */
+extern u64 gate_refusals;
+extern bool gate_quiet_refusals;
 
 struct driver;
 struct view;

@@ -17,7 +17,9 @@ enum sys_number {
 	SYS_BENCH_RESULT = 4, /* (name, samples, count, param, calls): samples in */
 	SYS_GATE_REGISTER = 5,/* (number, handler, class, callers): drivers only */
 	/* 6 was the return gate; it moved to SYS_GATE_RETURN below */
-	SYS_COUNTERS = 7,     /* (struct sys_counters *): this CPU's counters */
+	SYS_COUNTERS = 7,     /* (struct sys_counters *, 0): this CPU's counters;
+				 (struct sys_leaks *, SYS_COUNTERS_LEAKS):
+				 the leak counters */
 	SYS_HEAP_GROW = 8,    /* (pages): grow this program's heap; the new pages */
 	SYS_BENCH_SET = 9,    /* (knob, value): the bench program's knobs */
 	/* 10 and 11 were the short IPC calls: now SYS_IPC_CALL and
@@ -50,7 +52,8 @@ enum sys_number {
 /* A gate call is a SYSCALL with RAX = GATE_SYSCALL_BASE + gate number and
  * up to six arguments in RDI, RSI, RDX, R10, R8, R9 (docs/gate-abi.md). */
 #define GATE_SYSCALL_BASE 0x100
-#define GATE_SYSCALL_SPAN 0x10000 /* numbers past GATE_MAX get E_NOGATE */
+#define GATE_SYSCALL_SPAN 0x10000 /* numbers past GATE_MAX get E_NOGATE;
+				     RAX past the span E_NOSYS */
 #define GATE_MAX 4096 /* room for a driver per slot, a few gates each */
 
 /* Who may call a gate (SYS_GATE_REGISTER's callers mask). */
@@ -97,6 +100,27 @@ struct sys_counters {
 	unsigned long invlpgs;
 	unsigned long invpcids;
 	unsigned long pml4e_writes;
+};
+
+/* SYS_COUNTERS with a1 = SYS_COUNTERS_LEAKS fills a struct sys_leaks
+ * instead: the counters the kernel's test runner compares around every
+ * case (kernel/ktest.c), so a ring-3 checker - the gate fuzzer,
+ * drivers/apps/gfuzz.c - can hold the kernel to them between batches.
+ * Global counts, but pcids (this CPU's pool).  Any other a1 is E_INVAL. */
+#define SYS_COUNTERS_LEAKS 1
+struct sys_leaks {
+	unsigned long frames;        /* allocated, less those kept on purpose
+					(heap classes, page tables, drivers'
+					kept pages, heaps and stacks) */
+	unsigned long heap_objects;  /* live kernel heap objects */
+	unsigned long drivers;       /* loaded drivers (slots in use) */
+	unsigned long threads;
+	unsigned long window_pages;  /* pages mapped into gate windows now */
+	unsigned long pinned_pages;  /* caller frames pinned by windows now */
+	unsigned long driver_stacks; /* live (driver, thread) stacks */
+	unsigned long pcids;         /* PCIDs this CPU's pool has a view for */
+	unsigned long driver_heap;   /* pages of drivers' heaps: theirs until
+					they restart or go (only grows) */
 };
 
 #endif

@@ -19,6 +19,7 @@
 #define RAMFSC_GATES 192 /* drivers/ramfs again, in CR3 mode (bench) */
 #define NULLA_GATES 256  /* drivers/null again, all-mapped mode (bench) */
 #define ECHOA_GATES 272  /* drivers/echo again, all-mapped mode */
+#define CHAOS_GATES 288  /* drivers/chaos: 32 numbers (slotgate/chaos.h) */
 /* The driver-count sweep's copies of null: copy i at CLONE_GATES + 8 i. */
 #define CLONE_GATES 1024
 #define CLONE_STRIDE 8

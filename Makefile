@@ -138,11 +138,26 @@ $(foreach d,$(DRIVER_NAMES),$(eval $(call driver_rule,$(d))))
 ISO := $(KB)/slotgate.iso
 QUICK_ISO := $(KB)/slotgate-quick.iso
 TEST_ISO := $(KB)/slotgate-test.iso
-ISOS := $(ISO) $(QUICK_ISO) $(TEST_ISO)
+# The test suite with the BSP's LAPIC switched to x2APIC mode before its
+# set-up, as firmware may hand over (fw_x2apic=1); and the NMI test mode
+# (tests/check_nmi.py).  reload only: they test the LAPIC and trap entry,
+# which every strategy shares.
+X2APIC_ISO := $(KB)/slotgate-x2apic.iso
+NMI_ISO := $(KB)/slotgate-nmi.iso
+ISOS := $(ISO) $(QUICK_ISO) $(TEST_ISO) $(if $(filter reload,$(FLUSH)),$(X2APIC_ISO) $(NMI_ISO))
 
 $(ISO): boot/grub-bench.cfg
 $(QUICK_ISO): $(KB)/grub-quick.cfg
 $(TEST_ISO): boot/grub-test.cfg
+
+$(X2APIC_ISO): $(KB)/grub-x2apic.cfg
+$(NMI_ISO): $(KB)/grub-nmi.cfg
+$(KB)/grub-x2apic.cfg: boot/grub-test.cfg
+	@mkdir -p $(dir $@)
+	@sed 's/mode=test/mode=test fw_x2apic=1/' $< > $@
+$(KB)/grub-nmi.cfg: boot/grub-test.cfg
+	@mkdir -p $(dir $@)
+	@sed 's/mode=test/mode=nmitest/' $< > $@
 
 # make bench QUICK=1: the same benchmarks with few samples per row.
 $(KB)/grub-quick.cfg: boot/grub-bench.cfg

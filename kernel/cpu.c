@@ -3,6 +3,7 @@
 #include "trap.h"
 #include "arch/x86.h"
 #include "console.h"
+#include "kernel.h"
 #include "kstring.h"
 #include "pit.h"
 
@@ -57,6 +58,7 @@ void cpu_detect(void)
 	f->x2apic = r[2] & (1u << 21);
 	f->tsc_deadline = r[2] & (1u << 24);
 	f->pge = r[3] & (1u << 13);
+	f->mce = r[3] & (1u << 7);
 	bool hv = r[2] & (1u << 31);
 	if (max >= 7) {
 		cpuid(7, 0, r);
@@ -95,33 +97,85 @@ void cpu_enable_protection(void)
 		cr4 |= CR4_SMAP;
 		trap_clac = 1;
 	}
+	/* Machine checks are reported (#MC, vector 18) only with CR4.MCE set;
+	 * clear, a machine check shuts the processor down (SDM 3A §2.5,
+	 * CR4.MCE; SDM 3B §16.1 Machine-Check Architecture). */
+	if (f->mce)
+		cr4 |= CR4_MCE;
 	write_cr4(cr4);
 	write_cr0(read_cr0() | CR0_WP); /* ring 0 honours read-only pages too */
 }
 
-/* CPUID 0x15: TSC = crystal * EBX / EAX; 0x16: base MHz (SDM 2A CPUID). */
-static bool tsc_from_cpuid(struct cpu_features *f)
+/* A TSC rate below 10 MHz or above 20 GHz is nothing a CPU or emulator
+ * here runs at (Bochs' instruction clock is its ips, 100 MHz; icount's is
+ * 1 GHz): a broken source, refused rather than believed. */
+#define TSC_HZ_MIN 10000000ull
+#define TSC_HZ_MAX 20000000000ull
+
+static bool plausible(u64 hz) { return hz >= TSC_HZ_MIN && hz <= TSC_HZ_MAX; }
+
+/* The nominal core crystal clock of the models whose CPUID 0x15 leaves
+ * ECX 0 (SDM 3B §18.7.3, "Determining the Processor Base Frequency",
+ * the nominal core crystal clock table; the same list as Linux's
+ * native_calibrate_tsc()).  Skylake-SP is deliberately absent: its
+ * crystal is 25 MHz, not its clients' 24, and 0x16 derives it. */
+static u64 crystal_by_model(const struct cpu_features *f)
+{
+	if (memcmp(f->vendor, "GenuineIntel", 12) != 0 || f->family != 6)
+		return 0;
+	switch (f->model) {
+	case 0x4e: case 0x5e: case 0x8e: case 0x9e: /* Skylake, Kaby Lake */
+		return 24000000;
+	case 0x5f: /* Goldmont D (Denverton) */
+		return 25000000;
+	case 0x5c: /* Goldmont */
+		return 19200000;
+	}
+	return 0;
+}
+
+/* CPUID 0x15: TSC = crystal * EBX / EAX (SDM 2A CPUID, leaf 15H; SDM 3B
+ * §18.7.3).  ECX, the crystal, may be 0: then the model's nominal one,
+ * else crystal = 0x16's base frequency * EAX / EBX (the TSC runs at the
+ * base frequency).  0x16's base frequency alone (EAX, MHz) is rounded
+ * marketing and comes last, after the hypervisor leaf and the PIT. */
+static bool tsc_from_cpuid_15(struct cpu_features *f, u32 max)
+{
+	u32 r[4], q[4];
+	if (max < 0x15)
+		return false;
+	cpuid(0x15, 0, r);
+	if (!r[0] || !r[1])
+		return false;
+	u64 crystal = r[2];
+	f->tsc_source = "cpuid-0x15";
+	if (!crystal) {
+		crystal = crystal_by_model(f);
+		f->tsc_source = "cpuid-0x15+model";
+	}
+	if (!crystal && max >= 0x16) {
+		cpuid(0x16, 0, q);
+		crystal = (u64)(q[0] & 0xffff) * 1000000 * r[0] / r[1];
+		f->tsc_source = "cpuid-0x15+0x16";
+	}
+	if (!crystal)
+		return false;
+	f->tsc_hz = crystal * r[1] / r[0];
+	f->crystal_hz = crystal;
+	return true;
+}
+
+static bool tsc_from_cpuid_16(struct cpu_features *f, u32 max)
 {
 	u32 r[4];
-	cpuid(0, 0, r);
-	u32 max = r[0];
-	if (max >= 0x15) {
-		cpuid(0x15, 0, r);
-		if (r[0] && r[1] && r[2]) {
-			f->tsc_hz = (u64)r[2] * r[1] / r[0];
-			f->tsc_source = "cpuid-0x15";
-			return true;
-		}
-	}
-	if (max >= 0x16) {
-		cpuid(0x16, 0, r);
-		if (r[0] & 0xffff) {
-			f->tsc_hz = (u64)(r[0] & 0xffff) * 1000000;
-			f->tsc_source = "cpuid-0x16";
-			return true;
-		}
-	}
-	return false;
+	if (max < 0x16)
+		return false;
+	cpuid(0x16, 0, r);
+	if (!(r[0] & 0xffff))
+		return false;
+	f->tsc_hz = (u64)(r[0] & 0xffff) * 1000000;
+	f->tsc_source = "cpuid-0x16";
+	return true;
 }
 
 /* The hypervisor timing leaf 0x40000010: EAX = TSC kHz (KVM, VMware). */
@@ -141,13 +195,53 @@ static bool tsc_from_hypervisor(struct cpu_features *f)
 	return true;
 }
 
+static bool tsc_from_pit(struct cpu_features *f)
+{
+	f->tsc_hz = pit_measure_tsc_hz();
+	f->tsc_source = "pit";
+	return f->tsc_hz != 0;
+}
+
 void cpu_measure_tsc(void)
 {
 	struct cpu_features *f = &cpu_features;
-	if (tsc_from_cpuid(f) || tsc_from_hypervisor(f))
+	u32 r[4];
+	cpuid(0, 0, r);
+	u32 max = r[0];
+
+	/* Each source in turn; an implausible answer is reported and the
+	 * next one tried. */
+	bool (*const sources[])(struct cpu_features *) = {
+		tsc_from_hypervisor, tsc_from_pit,
+	};
+	if (tsc_from_cpuid_15(f, max) && plausible(f->tsc_hz))
 		return;
-	f->tsc_hz = pit_measure_tsc_hz();
-	f->tsc_source = "pit";
+	if (f->tsc_source)
+		kprintf("cpu: tsc %lu Hz from %s is implausible: ignored\n",
+			f->tsc_hz, f->tsc_source);
+	f->crystal_hz = 0;
+	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
+		f->tsc_source = NULL;
+		if (sources[i](f) && plausible(f->tsc_hz))
+			return;
+		if (f->tsc_source)
+			kprintf("cpu: tsc rate from %s failed (%lu Hz)\n",
+				f->tsc_source, f->tsc_hz);
+	}
+	if (tsc_from_cpuid_16(f, max) && plausible(f->tsc_hz))
+		return;
+	/* No rate: every timeout, the AP start-up and the LAPIC timer would
+	 * run on a guess; a silent default would mislabel every figure. */
+	panic("no clock gives the TSC rate: CPUID 0x15/0x16 and the hypervisor "
+	      "leaf give none, and the PIT (port 0x61) does not count - is the "
+	      "8254 gated off or absent?");
+}
+
+void cpu_delay_us(u64 us)
+{
+	u64 start = rdtsc(), ticks = cpu_features.tsc_hz / 1000000 * us;
+	while (rdtsc() - start < ticks)
+		pause();
 }
 
 void cpu_print(void)

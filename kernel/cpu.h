@@ -16,8 +16,13 @@ struct cpu_features {
 	u32 family, model, stepping;
 	bool pcid, invpcid, pge, nx, smep, smap, x2apic, invariant_tsc, rdtscp;
 	bool tsc_deadline;
+	bool mce;            /* CPUID.1:EDX.MCE: #MC can be reported (CR4.MCE) */
 	u64 tsc_hz;
-	const char *tsc_source; /* "cpuid-0x15", "cpuid-0x16", "hypervisor", "pit" */
+	const char *tsc_source; /* "cpuid-0x15", "cpuid-0x15+model",
+				   "cpuid-0x15+0x16", "cpuid-0x16",
+				   "hypervisor", "pit" */
+	u64 crystal_hz;      /* the core crystal clock (CPUID 0x15 ECX, or its
+				model's nominal one): 0 when unknown */
 };
 
 extern struct cpu_features cpu_features;
@@ -26,8 +31,14 @@ extern struct cpu_features cpu_features;
 void cpu_detect(void);
 /* Enable NX (EFER), PGE, SMEP, SMAP (CR4) where present, WP (CR0). */
 void cpu_enable_protection(void);
-/* Find the TSC rate: CPUID 0x15/0x16, the hypervisor leaf, else the PIT. */
+/* Find the TSC rate: CPUID 0x15 (its crystal field, else the model's
+ * crystal or one derived from 0x16, as Linux does), the hypervisor leaf,
+ * else the PIT (bounded); 0x16's nominal base alone last.  Stops the
+ * kernel with a message when nothing gives a plausible rate: every
+ * timeout and the LAPIC timer hang on it. */
 void cpu_measure_tsc(void);
+/* Spin @us microseconds on the TSC (cpu_measure_tsc() first). */
+void cpu_delay_us(u64 us);
 /* One line per fact, for the boot log. */
 void cpu_print(void);
 

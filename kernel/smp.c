@@ -17,7 +17,6 @@
 #include "percpu.h"
 #include "pmm.h"
 #include "syscall.h"
-#include "pit.h"
 #include "spinlock.h"
 #include "trap.h"
 #include "vm.h"
@@ -200,7 +199,7 @@ static bool wait_arrival(unsigned ms)
 	for (unsigned i = 0; i < ms; i++) {
 		if (__atomic_load_n(&ap_arrived, __ATOMIC_ACQUIRE))
 			return true;
-		pit_wait_ms(1);
+		cpu_delay_us(1000);
 	}
 	return __atomic_load_n(&ap_arrived, __ATOMIC_ACQUIRE);
 }
@@ -217,7 +216,7 @@ static bool start_ap(struct cpu *cpu, u64 tramp)
 	ap_arrived = 0;
 	if (!lapic_send_init(cpu->apic_id))
 		return false;
-	pit_wait_ms(10);
+	cpu_delay_us(10000);
 	for (int tries = 0; tries < 2; tries++) {
 		if (!lapic_send_startup(cpu->apic_id, (u8)(tramp >> PAGE_SHIFT)))
 			return false;
@@ -236,7 +235,8 @@ static void start_all(const struct acpi_info *info, u64 tramp)
 			continue;
 		if (online == SMP_MAX_CPUS || apic > 0xff) {
 			kprintf("smp: cpu apic %u left out (%s)\n", apic,
-				apic > 0xff ? "x2APIC ID, xAPIC mode" : "SMP_MAX_CPUS");
+				apic > 0xff ? "x2APIC ID above 255: not supported"
+					    : "SMP_MAX_CPUS");
 			continue;
 		}
 		struct cpu *cpu = new_cpu(online, apic);

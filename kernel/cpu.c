@@ -6,6 +6,7 @@
 #include "kernel.h"
 #include "kstring.h"
 #include "pit.h"
+#include "pmtimer.h"
 
 struct cpu_features cpu_features;
 
@@ -202,6 +203,15 @@ static bool tsc_from_pit(struct cpu_features *f)
 	return f->tsc_hz != 0;
 }
 
+static bool tsc_from_pmtimer(struct cpu_features *f)
+{
+	if (!pmtimer_present())
+		return false;
+	f->tsc_hz = pmtimer_measure_tsc_hz();
+	f->tsc_source = "acpi-pm-timer";
+	return f->tsc_hz != 0;
+}
+
 void cpu_measure_tsc(void)
 {
 	struct cpu_features *f = &cpu_features;
@@ -212,7 +222,7 @@ void cpu_measure_tsc(void)
 	/* Each source in turn; an implausible answer is reported and the
 	 * next one tried. */
 	bool (*const sources[])(struct cpu_features *) = {
-		tsc_from_hypervisor, tsc_from_pit,
+		tsc_from_hypervisor, tsc_from_pit, tsc_from_pmtimer,
 	};
 	if (tsc_from_cpuid_15(f, max) && plausible(f->tsc_hz))
 		return;
@@ -233,8 +243,9 @@ void cpu_measure_tsc(void)
 	/* No rate: every timeout, the AP start-up and the LAPIC timer would
 	 * run on a guess; a silent default would mislabel every figure. */
 	panic("no clock gives the TSC rate: CPUID 0x15/0x16 and the hypervisor "
-	      "leaf give none, and the PIT (port 0x61) does not count - is the "
-	      "8254 gated off or absent?");
+	      "leaf give none, the PIT (port 0x61) does not count - is the "
+	      "8254 gated off or absent? - and the FADT names no working ACPI "
+	      "PM timer");
 }
 
 void cpu_delay_us(u64 us)

@@ -20,7 +20,7 @@ struct cpu_features {
 	u64 tsc_hz;
 	const char *tsc_source; /* "cpuid-0x15", "cpuid-0x15+model",
 				   "cpuid-0x15+0x16", "cpuid-0x16",
-				   "hypervisor", "pit" */
+				   "hypervisor", "pit", "acpi-pm-timer" */
 	u64 crystal_hz;      /* the core crystal clock (CPUID 0x15 ECX, or its
 				model's nominal one): 0 when unknown */
 };
@@ -33,7 +33,8 @@ void cpu_detect(void);
 void cpu_enable_protection(void);
 /* Find the TSC rate: CPUID 0x15 (its crystal field, else the model's
  * crystal or one derived from 0x16, as Linux does), the hypervisor leaf,
- * else the PIT (bounded); 0x16's nominal base alone last.  Stops the
+ * else the PIT, else the ACPI PM timer (both bounded; smp_read_acpi()
+ * first); 0x16's nominal base alone last.  Stops the
  * kernel with a message when nothing gives a plausible rate: every
  * timeout and the LAPIC timer hang on it. */
 void cpu_measure_tsc(void);

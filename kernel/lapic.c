@@ -11,6 +11,7 @@
 #include "memlayout.h"
 #include "percpu.h"
 #include "pit.h"
+#include "pmtimer.h"
 #include "trap.h"
 #include "vm.h"
 
@@ -184,17 +185,34 @@ static u64 timer_hz_from_tsc(void)
 	return ns ? (u64)(c0 - c1) * 1000000000ull / ns : 0;
 }
 
-/* The same against 20 ms of PIT channel 2; 0 when the PIT does not
- * count (pit_wait_ms() is bounded). */
-static u64 timer_hz_from_pit(void)
+/* The same against 20 ms of a fixed-rate clock: PIT channel 2, else
+ * the ACPI PM timer; 0 when neither counts (both waits are bounded). */
+static u64 timer_hz_from_fixed_clock(const char **name)
 {
 	const unsigned ms = 20;
-	timer_free_run();
-	u32 c0 = rd(REG_TIMER_CURRENT);
-	bool ok = pit_wait_ms(ms);
-	u32 c1 = rd(REG_TIMER_CURRENT);
-	wr(REG_TIMER_INIT, 0);
-	return ok ? (u64)(c0 - c1) * (1000 / ms) : 0;
+	bool (*const waits[])(unsigned) = {pit_wait_ms, pmtimer_wait_ms};
+	const char *const names[] = {"pit", "acpi-pm-timer"};
+	for (unsigned i = 0; i < 2; i++) {
+		u64 best = 0;
+		/* The least of three, as pit_measure_tsc_hz(). */
+		for (int k = 0; k < 3; k++) {
+			timer_free_run();
+			u32 c0 = rd(REG_TIMER_CURRENT);
+			bool ok = waits[i](ms);
+			u32 c1 = rd(REG_TIMER_CURRENT);
+			wr(REG_TIMER_INIT, 0);
+			if (!ok)
+				break;
+			u64 hz = (u64)(c0 - c1) * (1000 / ms);
+			best = !best || hz < best ? hz : best;
+		}
+		if (best) {
+			*name = names[i];
+			return best;
+		}
+	}
+	*name = "none";
+	return 0;
 }
 
 static bool agree(u64 a, u64 b) { return a > b - b / 8 && a < b + b / 8; }
@@ -208,23 +226,27 @@ static bool agree(u64 a, u64 b) { return a > b - b / 8 && a < b + b / 8; }
 
 /* Three clocks may say how fast the timer runs, in this order: the
  * crystal (exact where it is the timer's clock), the TSC (its rate known
- * first), the PIT.  Each is checked against the next: a hypervisor or
- * emulator may enumerate CPUID 0x15 and clock its LAPIC otherwise (KVM's
- * runs at 1 GHz), and an emulator may claim a TSC rate in CPUID that its
- * TSC does not keep against its own devices (Bochs: CPUID says 3.5 GHz,
- * RDTSC counts instructions).  The PIT's rate is fixed by the chipset
- * (1.193182 MHz) and it runs in the LAPIC's time everywhere, so where it
- * counts and the TSC disagrees with it by more than 1/8, it wins; on
- * real hardware they agree.  Without a PIT the TSC stands alone. */
+ * first), a fixed-rate clock (the PIT, else the ACPI PM timer).  Each is
+ * checked against the next: a hypervisor or emulator may enumerate CPUID
+ * 0x15 and clock its LAPIC otherwise (KVM's runs at 1 GHz), and an
+ * emulator may claim a TSC rate in CPUID that its TSC does not keep
+ * against its own devices (Bochs: CPUID says 3.5 GHz, RDTSC counts
+ * instructions).  The PIT's and PM timer's rates are fixed by the
+ * chipset (1.193182 and 3.579545 MHz) and they run in the LAPIC's time
+ * everywhere, so where one counts and the TSC disagrees with it by more
+ * than 1/8, it wins; on real hardware they agree.  Without either the
+ * TSC stands alone. */
 static u64 timer_rate(const char **source)
 {
-	u64 tsc = timer_hz_from_tsc(), pit = timer_hz_from_pit();
-	if (pit && !agree(tsc, pit)) {
+	const char *fixed_name;
+	u64 tsc = timer_hz_from_tsc(), fixed = timer_hz_from_fixed_clock(&fixed_name);
+	if (fixed && !agree(tsc, fixed)) {
 		kprintf("lapic: the timer measures %lu Hz against the TSC (%lu Hz, "
-			"from %s) but %lu Hz against the PIT: the PIT's taken\n",
-			tsc, cpu_features.tsc_hz, cpu_features.tsc_source, pit);
-		*source = "pit";
-		return pit;
+			"from %s) but %lu Hz against the %s: the %s is taken\n",
+			tsc, cpu_features.tsc_hz, cpu_features.tsc_source, fixed,
+			fixed_name, fixed_name);
+		*source = fixed_name;
+		return fixed;
 	}
 	u64 crystal = cpu_features.crystal_hz / 16;
 	if (crystal && agree(tsc, crystal)) {
@@ -235,7 +257,8 @@ static u64 timer_rate(const char **source)
 		kprintf("lapic: CPUID 0x15's crystal (%lu Hz) is not the timer's "
 			"clock here (measured %lu Hz at divide 16)\n",
 			cpu_features.crystal_hz, tsc);
-	*source = pit ? "tsc, pit agrees" : "tsc, no pit";
+	*source = !fixed ? "tsc; no pit, no pm timer"
+		  : fixed_name[0] == 'p' ? "tsc; the pit agrees" : "tsc; the acpi-pm-timer agrees";
 	return tsc;
 }
 

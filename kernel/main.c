@@ -78,6 +78,7 @@ void kmain(u32 magic, u64 info_phys)
 	cpu_enable_protection();
 	percpu_init_slots();
 	pic_disable();
+	smp_read_acpi(&boot_info); /* the FADT's PM timer, for the clocks */
 	cpu_measure_tsc(); /* the LAPIC timer is measured against it */
 	lapic_firmware_x2apic();
 	lapic_init();

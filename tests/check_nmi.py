@@ -32,7 +32,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 QEMU_SH = os.path.join(ROOT, "scripts", "qemu.sh")
-BOOT_TIMEOUT = 150  # seconds; a run takes about 10 s under TCG
+BOOT_TIMEOUT = 120  # seconds; a run takes about 5 s under TCG
 NMI_PERIOD = 0.5
 
 READY_RE = re.compile(r"^nmi: ready (\S+)")

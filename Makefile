@@ -260,7 +260,9 @@ test: $(HTEST) all-isos
 # What CI runs: the test matrix under tcg, the exact icount runs, the two
 # TCG strategies under Bochs as well, reload and pcid with the gate fast
 # path built out (every gate by the slow path), and every strategy with 2
-# CPUs (reload with 4 too, and once more under multi-threaded TCG).
+# CPUs (reload with 4 too, and once more under multi-threaded TCG); the
+# readiness checks of issue 15: the suite with the LAPICs in x2APIC mode
+# (Bochs, 2 CPUs), the clocks without a PIT, NMIs from QEMU's monitor.
 check: $(HTEST) all-isos slow-isos $(TLBSIM)
 	$(RUNNER) "host=$(HTEST)" \
 		$(call suite,reload,tcg) $(call suite,invlpg,tcg) \
@@ -277,7 +279,10 @@ check: $(HTEST) all-isos slow-isos $(TLBSIM)
 		"refusal=$(PYTHON) tests/check_refusal.py $(B)/pcid/slotgate.iso $(B)/invpcid/slotgate.iso" \
 		"repeat=$(PYTHON) tests/check_repeat.py $(B)/reload/slotgate-quick.iso" \
 		"tlbsim=$(PYTHON) tests/check_tlbsim.py $(TLBSIM)" \
-		"bochsrc=$(PYTHON) tests/check_bochsrc.py $(B)/reload/slotgate-test.iso"
+		"bochsrc=$(PYTHON) tests/check_bochsrc.py $(B)/reload/slotgate-test.iso" \
+		"kernel-reload-bochs-x2apic-smp2=SMP=2 ACCEL=bochs $(QEMU) $(B)/reload/slotgate-x2apic.iso" \
+		"clocks=$(PYTHON) tests/check_clocks.py $(B)/reload/slotgate-test.iso" \
+		"nmi=$(PYTHON) tests/check_nmi.py $(B)/reload/slotgate-nmi.iso"
 
 BENCH_ISO := $(if $(QUICK),slotgate-quick.iso,slotgate.iso)
 

@@ -5,14 +5,18 @@
  * live - the window between SYSCALL and SWAPGS, held open on purpose.
  * Each phase prints "nmi: ready NAME", waits (bounded) for NMI_TEST_WANT
  * NMIs counted in its state by the paranoid entry, and prints a KTAP
- * line.
+ * line.  Last, "nmi: ready mce on cpu N" and the same window held open
+ * for a machine check (QEMU's monitor `mce`), which machine_check()
+ * reports before it stops the kernel: mode=nmitest always ends in that
+ * panic, or in a failure when no machine check came.
  */
 #ifndef SLOTGATE_NMITEST_H
 #define SLOTGATE_NMITEST_H
 
 #include "types.h"
 
-/* Run the phases; the number that failed. */
+/* Run the phases; the number that failed, plus one (the machine check
+ * was to stop the kernel before). */
 int nmi_test_run(void);
 /* SYS_NMI_TEST: -E_NOSYS outside mode=nmitest. */
 i64 nmi_test_syscall(u64 op);

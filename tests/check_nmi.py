@@ -15,10 +15,19 @@ ring 0 with the user's GS base live (SWAPGS inside a system call), as
 between SYSCALL and its SWAPGS: an entry that chose SWAPGS from the saved
 CS would run its handler on the user's GS and fault.
 
+Last the kernel prints `nmi: ready mce on cpu N` and holds the same
+window open again; this script injects one machine check there (monitor
+`mce N 1 STATUS MCG_STATUS 0 0`, bank 1, once: a second one while the
+first is in progress is a shutdown).  With CR4.MCE on it is reported as
+#MC, through the paranoid entry; the kernel prints the bank and stops
+(status 1).  With CR4.MCE off QEMU would shut the machine down instead.
+
 Prints KTAP: the kernel's three cases, then its own - every CPU took
-NMIs (the halted APs too), the timer tick logged them, the kernel exited
-with status 0.  The kernel's other lines are relayed indented.  Debian
-12's python3, no extras.
+NMIs (the halted APs too), the timer tick logged them, the machine check
+was reported and stopped the kernel.  The kernel's other lines are
+relayed indented, its PANIC and `slotgate:` words masked (the runner
+reads those; here the panic is the expected end).  Debian 12's python3,
+no extras.
 """
 import argparse
 import os
@@ -35,7 +44,10 @@ QEMU_SH = os.path.join(ROOT, "scripts", "qemu.sh")
 BOOT_TIMEOUT = 120  # seconds; a run takes about 5 s under TCG
 NMI_PERIOD = 0.5
 
-READY_RE = re.compile(r"^nmi: ready (\S+)")
+READY_RE = re.compile(r"^nmi: ready (\S+)$")
+MCE_READY_RE = re.compile(r"^nmi: ready mce on cpu (\d+)")
+MCE_STATUS = 0xb000000000000000  # MCi_STATUS: VAL, UC, EN
+MCG_STATUS = 0x7                 # RIPV, EIPV, MCIP
 RESULT_RE = re.compile(r"^(not ok|ok) (\d+) (\S+)")
 CPU_RE = re.compile(r"^nmi: cpu (\d+): (\d+) in ring 3, (\d+) in ring 0, (\d+) in ring 0 with")
 LOGGED_RE = re.compile(r"^nmi: cpu \d+ took \d+ NMI")
@@ -91,9 +103,23 @@ def main():
     stop = threading.Event()
     phase_done = None
     kernel_results, cpus, logged, exit_status, ready = [], {}, False, None, []
+    mce_cpu, mce_lines = None, []
     for line in proc.stdout:
         line = line.rstrip("\r\n")
-        print("  " + line, flush=True)
+        print("  " + line.replace("PANIC", "(panic)").replace("slotgate:", "kernel:"),
+              flush=True)
+        m = MCE_READY_RE.match(line)
+        if m:
+            mce_cpu = int(m.group(1))
+            time.sleep(0.3)  # into the spin, past the line's printing
+            try:
+                monitor.send(f"mce {mce_cpu} 1 {MCE_STATUS:#x} {MCG_STATUS:#x} 0 0")
+            except OSError as e:
+                print(f"# mce: {e}")
+            continue
+        if line.startswith("machine check on cpu") or "MC1_STATUS" in line or \
+                "PANIC: machine check" in line:
+            mce_lines.append(line)
         m = READY_RE.match(line)
         if m:
             ready.append(m.group(1))
@@ -134,8 +160,12 @@ def main():
     every = len(cpus) == args.smp and all(sum(c) > 0 for c in cpus.values())
     cases.append((every, "nmi_reached_every_cpu", f"per CPU (ring 3, ring 0, user GS): {cpus}"))
     cases.append((logged, "nmi_logged_by_the_tick", "an 'nmi: cpu N took' line"))
-    cases.append((exit_status == 0 and rc == 0, "kernel_exit_0",
-                  f"kernel exit {exit_status}, launcher status {rc}, {monitor.sent} nmi commands sent"))
+    mce_ok = (mce_cpu is not None and len(mce_lines) == 3
+              and f"machine check on cpu {mce_cpu}:" in mce_lines[0]
+              and f"MC1_STATUS {MCE_STATUS:#x}" in mce_lines[1])
+    cases.append((mce_ok and exit_status == 1 and rc == 1, "mce_reported_in_user_gs_window",
+                  f"{len(mce_lines)} report lines, kernel exit {exit_status}, launcher status {rc}, "
+                  f"{monitor.sent} monitor commands sent"))
     print("KTAP version 1")
     print(f"1..{len(cases)}")
     for i, (ok, name, why) in enumerate(cases, 1):

@@ -107,6 +107,8 @@ long main(u64_t action)
 		return syscall6(SYS_NMI_TEST, 1, 0, 0, 0, 0, 0);
 	case UTEST_NMI_USER_GS:
 		return syscall6(SYS_NMI_TEST, 2, 0, 0, 0, 0, 0);
+	case UTEST_NMI_MCE:
+		return syscall6(SYS_NMI_TEST, 3, 0, 0, 0, 0, 0);
 	default:
 		return UTEST_BAD;
 	}

@@ -36,7 +36,8 @@ enum sys_number {
 	SYS_NMI_TEST = 15,    /* (op): mode=nmitest only (kernel/nmitest.c):
 				 0 NMIs taken in ring 3 so far, 1 spin in the
 				 kernel, 2 spin there with the user's GS live,
-				 each until NMI_TEST_WANT NMIs land there */
+				 each until NMI_TEST_WANT NMIs land there;
+				 3 as 2, for a machine check */
 	SYS_COUNT             /* the plain calls are 0 .. SYS_COUNT - 1 */
 };
 

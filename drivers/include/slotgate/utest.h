@@ -16,6 +16,7 @@ enum utest_action {
 				     NMI_TEST_WANT NMIs landed there */
 	UTEST_NMI_SYSCALL,        /* SYS_NMI_TEST op 1: spin in the kernel */
 	UTEST_NMI_USER_GS,        /* op 2: ... with the user's GS live */
+	UTEST_NMI_MCE,            /* op 3: ... waiting for a machine check */
 };
 
 /* NMIs each phase of mode=nmitest waits for (tests/check_nmi.py). */

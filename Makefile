@@ -140,11 +140,12 @@ QUICK_ISO := $(KB)/slotgate-quick.iso
 TEST_ISO := $(KB)/slotgate-test.iso
 # The test suite with the BSP's LAPIC switched to x2APIC mode before its
 # set-up, as firmware may hand over (fw_x2apic=1); and the NMI test mode
-# (tests/check_nmi.py).  reload only: they test the LAPIC and trap entry,
-# which every strategy shares.
+# (tests/check_nmi.py).  reload with the fast path only: they test the
+# LAPIC and the trap entry, which every build shares.
 X2APIC_ISO := $(KB)/slotgate-x2apic.iso
 NMI_ISO := $(KB)/slotgate-nmi.iso
-ISOS := $(ISO) $(QUICK_ISO) $(TEST_ISO) $(if $(filter reload,$(FLUSH)),$(X2APIC_ISO) $(NMI_ISO))
+ISOS := $(ISO) $(QUICK_ISO) $(TEST_ISO) \
+	$(if $(filter reload-1,$(FLUSH)-$(FASTPATH)),$(X2APIC_ISO) $(NMI_ISO))
 
 $(ISO): boot/grub-bench.cfg
 $(QUICK_ISO): $(KB)/grub-quick.cfg

@@ -219,16 +219,16 @@ void cpu_measure_tsc(void)
 	cpuid(0, 0, r);
 	u32 max = r[0];
 
-	/* Each source in turn; an implausible answer is reported and the
-	 * next one tried. */
+	/* Each source in turn; a missing or implausible answer is reported
+	 * and the next one tried. */
 	bool (*const sources[])(struct cpu_features *) = {
 		tsc_from_hypervisor, tsc_from_pit, tsc_from_pmtimer,
 	};
 	if (tsc_from_cpuid_15(f, max) && plausible(f->tsc_hz))
 		return;
 	if (f->tsc_source)
-		kprintf("cpu: tsc %lu Hz from %s is implausible: ignored\n",
-			f->tsc_hz, f->tsc_source);
+		kprintf("cpu: tsc rate from %s failed (%lu Hz)\n", f->tsc_source,
+			f->tsc_hz);
 	f->crystal_hz = 0;
 	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
 		f->tsc_source = NULL;

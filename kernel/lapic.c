@@ -51,9 +51,9 @@ static volatile u32 *lapic;
 static bool x2apic;     /* every CPU runs in the BSP's mode */
 static u32 timer_count; /* initial count for LAPIC_TIMER_HZ at divide 16 */
 
-/* In x2APIC mode the MMIO page is ignored (reads of it return nothing of
- * the LAPIC, writes are dropped: SDM 3A §11.12.1.2); the MSRs are the
- * only way in, and the xAPIC ones #GP in turn. */
+/* In x2APIC mode the xAPIC page no longer reaches the LAPIC (SDM 3A
+ * §11.12.1.2): the MSRs are the only way in, and they #GP in xAPIC
+ * mode in turn. */
 static u32 rd(u32 reg)
 {
 	return x2apic ? (u32)rdmsr(X2APIC_MSR(reg)) : lapic[reg / 4];
@@ -113,10 +113,11 @@ bool lapic_in_service(u8 vector)
  * masked, LINT1 delivering NMIs, every priority accepted (TPR 0: firmware
  * may leave it raised), no interrupt left in service.
  *
- * LINT1 is where PCs wire the chipset's NMI (the ACPI MADT's Local APIC
- * NMI entries name it, LINT1 on every board we know; QEMU's monitor `nmi`
- * arrives there too): masked, no NMI - a watchdog's, a front-panel
- * button's, a hypervisor's - would ever be seen.  LINT0 is the 8259's
+ * LINT1 is where PCs wire the chipset's NMI (the MP specification's
+ * convention; the ACPI MADT's Local APIC NMI entries say so per board,
+ * which we do not read yet; QEMU's monitor `nmi` arrives there too):
+ * masked, no NMI - a watchdog's, a front-panel button's, a hypervisor's -
+ * would ever be seen.  LINT0 is the 8259's
  * ExtINT, which we do not use (main.c masks the PICs). */
 static void enable_this_cpu(void)
 {

@@ -138,13 +138,29 @@ $(foreach d,$(DRIVER_NAMES),$(eval $(call driver_rule,$(d))))
 ISO := $(KB)/slotgate.iso
 QUICK_ISO := $(KB)/slotgate-quick.iso
 TEST_ISO := $(KB)/slotgate-test.iso
-ISOS := $(ISO) $(QUICK_ISO) $(TEST_ISO)
+# The test suite with the BSP's LAPIC switched to x2APIC mode before its
+# set-up, as firmware may hand over (fw_x2apic=1); and the NMI test mode
+# (tests/check_nmi.py).  reload with the fast path only: they test the
+# LAPIC and the trap entry, which every build shares.
+X2APIC_ISO := $(KB)/slotgate-x2apic.iso
+NMI_ISO := $(KB)/slotgate-nmi.iso
+ISOS := $(ISO) $(QUICK_ISO) $(TEST_ISO) \
+	$(if $(filter reload-1,$(FLUSH)-$(FASTPATH)),$(X2APIC_ISO) $(NMI_ISO))
 
 FUZZ_ISO := $(KB)/slotgate-fuzz.iso
 
 $(ISO): boot/grub-bench.cfg
 $(QUICK_ISO): $(KB)/grub-quick.cfg
 $(TEST_ISO): boot/grub-test.cfg
+
+$(X2APIC_ISO): $(KB)/grub-x2apic.cfg
+$(NMI_ISO): $(KB)/grub-nmi.cfg
+$(KB)/grub-x2apic.cfg: boot/grub-test.cfg
+	@mkdir -p $(dir $@)
+	@sed 's/mode=test/mode=test fw_x2apic=1/' $< > $@
+$(KB)/grub-nmi.cfg: boot/grub-test.cfg
+	@mkdir -p $(dir $@)
+	@sed 's/mode=test/mode=nmitest/' $< > $@
 
 # make bench QUICK=1: the same benchmarks with few samples per row.
 $(KB)/grub-quick.cfg: boot/grub-bench.cfg
@@ -261,7 +277,9 @@ test: $(HTEST) all-isos
 # path built out (every gate by the slow path), and every strategy with 2
 # CPUs (reload with 4 too, and once more under multi-threaded TCG); reload
 # booted through UEFI too, and the bench's end screen read off the screen
-# under UEFI (framebuffer) and BIOS (VGA text) with no serial port.
+# under UEFI (framebuffer) and BIOS (VGA text) with no serial port; the
+# readiness checks of issue 15: the suite with the LAPICs in x2APIC mode
+# (Bochs, 2 CPUs), the clocks without a PIT, NMIs from QEMU's monitor.
 check: $(HTEST) all-isos slow-isos $(TLBSIM)
 	$(RUNNER) "host=$(HTEST)" \
 		$(call suite,reload,tcg) $(call suite,invlpg,tcg) \
@@ -281,7 +299,10 @@ check: $(HTEST) all-isos slow-isos $(TLBSIM)
 		"repeat=$(PYTHON) tests/check_repeat.py $(B)/reload/slotgate-quick.iso" \
 		"screen=$(PYTHON) tests/check_screen.py $(B)/reload/slotgate-quick.iso" \
 		"tlbsim=$(PYTHON) tests/check_tlbsim.py $(TLBSIM)" \
-		"bochsrc=$(PYTHON) tests/check_bochsrc.py $(B)/reload/slotgate-test.iso"
+		"bochsrc=$(PYTHON) tests/check_bochsrc.py $(B)/reload/slotgate-test.iso" \
+		"kernel-reload-bochs-x2apic-smp2=SMP=2 ACCEL=bochs $(QEMU) $(B)/reload/slotgate-x2apic.iso" \
+		"clocks=$(PYTHON) tests/check_clocks.py $(B)/reload/slotgate-test.iso" \
+		"nmi=$(PYTHON) tests/check_nmi.py $(B)/reload/slotgate-nmi.iso"
 
 # The in-guest fuzzers alone (tests/kernel/test_gfuzz.c, docs/testing.md):
 # the gate fuzzer for CALLS calls and the chaos driver for CHAOS_SEEDS

@@ -4,7 +4,8 @@
  * Offsets are the ACPI 6.5 specification's: RSDP §5.2.5.3, the system
  * description table header §5.2.6, RSDT §5.2.7, XSDT §5.2.8, MADT
  * §5.2.12 with its Processor Local APIC (§5.2.12.2), Local APIC Address
- * Override (§5.2.12.8) and Processor Local x2APIC (§5.2.12.12) entries.
+ * Override (§5.2.12.8) and Processor Local x2APIC (§5.2.12.12) entries,
+ * FADT §5.2.9 (its PM timer only).
  * Fields are read with memcpy: tables need not be aligned.
  */
 #include "acpi.h"
@@ -20,6 +21,13 @@
 #define MADT_X2APIC 9
 #define MADT_ENABLED 1u
 #define MADT_PCAT_COMPAT 1u
+
+#define FADT_PM_TMR_BLK 76
+#define FADT_FLAGS 112
+#define FADT_X_PM_TMR_BLK 208
+#define FADT_TMR_VAL_EXT (1u << 8)
+#define FADT_HW_REDUCED (1u << 20)
+#define GAS_SYSTEM_IO 1 /* Generic Address Structure space (§5.2.3.2) */
 
 static u32 rd32(const u8 *p) { u32 v; memcpy(&v, p, 4); return v; }
 static u64 rd64(const u8 *p) { u64 v; memcpy(&v, p, 8); return v; }
@@ -133,18 +141,44 @@ static int madt(const u8 *t, struct acpi_info *out)
 	return out->ncpus ? ACPI_OK : ACPI_E_NO_CPU;
 }
 
-/* The first valid MADT the root table @root lists. */
-static const u8 *find_madt(const u8 *root, bool xsdt, acpi_map_fn map, void *ctx)
+/* The first valid table with signature @sig that the root table @root
+ * lists. */
+static const u8 *find_table(const u8 *root, bool xsdt, const char *sig,
+			    acpi_map_fn map, void *ctx)
 {
 	u32 width = xsdt ? 8 : 4, n = (rd32(root + 4) - SDT_HDR_LEN) / width;
 
 	for (u32 i = 0; i < n; i++) {
 		const u8 *p = root + SDT_HDR_LEN + i * width;
-		const u8 *t = table(xsdt ? rd64(p) : rd32(p), "APIC", map, ctx);
+		const u8 *t = table(xsdt ? rd64(p) : rd32(p), sig, map, ctx);
 		if (t)
 			return t;
 	}
 	return NULL;
+}
+
+/* The FADT's power-management timer (ACPI 6.5 §5.2.9, Table 5.9:
+ * PM_TMR_BLK at 76, Flags at 112 - TMR_VAL_EXT bit 8, HW_REDUCED_ACPI bit
+ * 20 - and X_PM_TMR_BLK, a Generic Address Structure, at 208; §4.8.3.3:
+ * a 24- or 32-bit counter at 3.579545 MHz).  Only an I/O-port timer is
+ * kept; a hardware-reduced platform has none.  A FADT too short for a
+ * field lacks it. */
+static void fadt(const u8 *t, struct acpi_info *out)
+{
+	u32 len = rd32(t + 4);
+	if (len < FADT_FLAGS + 4)
+		return;
+	u32 flags = rd32(t + FADT_FLAGS);
+	if (flags & FADT_HW_REDUCED)
+		return;
+	u64 port = rd32(t + FADT_PM_TMR_BLK);
+	if (len >= FADT_X_PM_TMR_BLK + 12 && t[FADT_X_PM_TMR_BLK] == GAS_SYSTEM_IO &&
+	    rd64(t + FADT_X_PM_TMR_BLK + 4))
+		port = rd64(t + FADT_X_PM_TMR_BLK + 4);
+	if (!port || port > 0xfffc)
+		return;
+	out->pm_timer_port = (u16)port;
+	out->pm_timer_32bit = flags & FADT_TMR_VAL_EXT;
 }
 
 int acpi_parse(const void *rsdp, u32 rsdp_len, acpi_map_fn map, void *ctx,
@@ -162,7 +196,10 @@ int acpi_parse(const void *rsdp, u32 rsdp_len, acpi_map_fn map, void *ctx,
 	const u8 *root = table(root_phys, info.xsdt ? "XSDT" : "RSDT", map, ctx);
 	if (!root)
 		return ACPI_E_ROOT;
-	const u8 *m = find_madt(root, info.xsdt, map, ctx);
+	const u8 *f = find_table(root, info.xsdt, "FACP", map, ctx);
+	if (f)
+		fadt(f, &info); /* optional: only the PM timer is read */
+	const u8 *m = find_table(root, info.xsdt, "APIC", map, ctx);
 	if (!m)
 		return ACPI_E_NO_MADT;
 	err = madt(m, &info);

@@ -1,6 +1,7 @@
 /*
  * acpi.h - the ACPI tables Slotgate reads: RSDP -> RSDT/XSDT -> MADT, for
- * the CPUs to start (issue 13) and the local APIC's address.
+ * the CPUs to start (issue 13) and the local APIC's address; the FADT,
+ * for the PM timer (a clock to calibrate against where there is no PIT).
  *
  * The RSDP comes from the multiboot2 tags (GRUB's copy, mb2.c), never
  * from scanning BIOS memory: UEFI machines need not have the EBDA or the
@@ -38,6 +39,8 @@ struct acpi_info {
 	u32 cpus_dropped;     /* enabled past ACPI_MAX_CPUS */
 	u32 cpus_disabled;    /* present but not enabled (not started) */
 	u32 madt_entries;     /* entries walked, of every type */
+	u16 pm_timer_port;    /* the FADT's ACPI PM timer (I/O port), or 0 */
+	bool pm_timer_32bit;  /* ... 32 bits wide (else 24) */
 };
 
 enum acpi_error {

@@ -3,8 +3,10 @@
 #include "trap.h"
 #include "arch/x86.h"
 #include "console.h"
+#include "kernel.h"
 #include "kstring.h"
 #include "pit.h"
+#include "pmtimer.h"
 #include "tsc_rate.h"
 
 struct cpu_features cpu_features;
@@ -59,6 +61,7 @@ void cpu_detect(void)
 	f->tsc_deadline = r[2] & (1u << 24);
 	f->pge = r[3] & (1u << 13);
 	f->pat = r[3] & (1u << 16);
+	f->mce = r[3] & (1u << 7);
 	bool hv = r[2] & (1u << 31);
 	if (max >= 7) {
 		cpuid(7, 0, r);
@@ -120,9 +123,22 @@ void cpu_enable_protection(void)
 		cr4 |= CR4_SMAP;
 		trap_clac = 1;
 	}
+	/* Machine checks are reported (#MC, vector 18) only with CR4.MCE set;
+	 * clear, a machine check shuts the processor down (SDM 3A §2.5,
+	 * CR4.MCE; SDM 3B §16.1 Machine-Check Architecture). */
+	if (f->mce)
+		cr4 |= CR4_MCE;
 	write_cr4(cr4);
 	write_cr0(read_cr0() | CR0_WP); /* ring 0 honours read-only pages too */
 }
+
+/* A TSC rate below 10 MHz or above 20 GHz is nothing a CPU or emulator
+ * here runs at (Bochs' instruction clock is its ips, 100 MHz; icount's is
+ * 1 GHz): a broken source, refused rather than believed. */
+#define TSC_HZ_MIN 10000000ull
+#define TSC_HZ_MAX 20000000000ull
+
+static bool plausible(u64 hz) { return hz >= TSC_HZ_MIN && hz <= TSC_HZ_MAX; }
 
 /* Leaves 0x15 and 0x16 as tsc_rate.h takes them. */
 void cpu_tsc_leaves(struct tsc_cpuid *t)
@@ -145,13 +161,34 @@ void cpu_tsc_leaves(struct tsc_cpuid *t)
 	}
 }
 
-/* CPUID 0x15 (with the crystal as Linux derives it) or 0x16. */
-static bool tsc_from_cpuid(struct cpu_features *f)
+/* CPUID 0x15's ratio, with its crystal from ECX, the model or 0x16's
+ * base frequency as Linux derives it (tsc_rate.h, host-tested). */
+static bool tsc_from_cpuid_15(struct cpu_features *f, u32 max)
 {
 	struct tsc_cpuid t;
+	(void)max;
 	cpu_tsc_leaves(&t);
+	u64 crystal = tsc_crystal_hz(&t);
+	if (!crystal)
+		return false;
 	f->tsc_hz = tsc_rate_from_cpuid(&t, &f->tsc_source);
-	return f->tsc_hz != 0;
+	f->crystal_hz = crystal;
+	return true;
+}
+
+/* 0x16's base frequency alone (EAX, MHz): rounded, and so the last
+ * source, after the hypervisor leaf and the timers. */
+static bool tsc_from_cpuid_16(struct cpu_features *f, u32 max)
+{
+	u32 r[4];
+	if (max < 0x16)
+		return false;
+	cpuid(0x16, 0, r);
+	if (!(r[0] & 0xffff))
+		return false;
+	f->tsc_hz = (u64)(r[0] & 0xffff) * 1000000;
+	f->tsc_source = "cpuid-0x16";
+	return true;
 }
 
 /* The hypervisor timing leaf 0x40000010: EAX = TSC kHz (KVM, VMware). */
@@ -171,13 +208,63 @@ static bool tsc_from_hypervisor(struct cpu_features *f)
 	return true;
 }
 
+static bool tsc_from_pit(struct cpu_features *f)
+{
+	f->tsc_hz = pit_measure_tsc_hz();
+	f->tsc_source = "pit";
+	return f->tsc_hz != 0;
+}
+
+static bool tsc_from_pmtimer(struct cpu_features *f)
+{
+	if (!pmtimer_present())
+		return false;
+	f->tsc_hz = pmtimer_measure_tsc_hz();
+	f->tsc_source = "acpi-pm-timer";
+	return f->tsc_hz != 0;
+}
+
 void cpu_measure_tsc(void)
 {
 	struct cpu_features *f = &cpu_features;
-	if (tsc_from_cpuid(f) || tsc_from_hypervisor(f))
+	u32 r[4];
+	cpuid(0, 0, r);
+	u32 max = r[0];
+
+	/* Each source in turn; a missing or implausible answer is reported
+	 * and the next one tried. */
+	bool (*const sources[])(struct cpu_features *) = {
+		tsc_from_hypervisor, tsc_from_pit, tsc_from_pmtimer,
+	};
+	if (tsc_from_cpuid_15(f, max) && plausible(f->tsc_hz))
 		return;
-	f->tsc_hz = pit_measure_tsc_hz();
-	f->tsc_source = "pit";
+	if (f->tsc_source)
+		kprintf("cpu: tsc rate from %s failed (%lu Hz)\n", f->tsc_source,
+			f->tsc_hz);
+	f->crystal_hz = 0;
+	for (size_t i = 0; i < sizeof(sources) / sizeof(sources[0]); i++) {
+		f->tsc_source = NULL;
+		if (sources[i](f) && plausible(f->tsc_hz))
+			return;
+		if (f->tsc_source)
+			kprintf("cpu: tsc rate from %s failed (%lu Hz)\n",
+				f->tsc_source, f->tsc_hz);
+	}
+	if (tsc_from_cpuid_16(f, max) && plausible(f->tsc_hz))
+		return;
+	/* No rate: every timeout, the AP start-up and the LAPIC timer would
+	 * run on a guess; a silent default would mislabel every figure. */
+	panic("no clock gives the TSC rate: CPUID 0x15/0x16 and the hypervisor "
+	      "leaf give none, the PIT (port 0x61) does not count - is the "
+	      "8254 gated off or absent? - and the FADT names no working ACPI "
+	      "PM timer");
+}
+
+void cpu_delay_us(u64 us)
+{
+	u64 start = rdtsc(), ticks = cpu_features.tsc_hz / 1000000 * us;
+	while (rdtsc() - start < ticks)
+		pause();
 }
 
 void cpu_print(void)

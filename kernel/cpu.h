@@ -17,8 +17,13 @@ struct cpu_features {
 	bool pcid, invpcid, pge, nx, smep, smap, x2apic, invariant_tsc, rdtscp;
 	bool tsc_deadline;
 	bool pat;
+	bool mce;            /* CPUID.1:EDX.MCE: #MC can be reported (CR4.MCE) */
 	u64 tsc_hz;
-	const char *tsc_source; /* tsc_rate.h's, "hypervisor", "pit" */
+	const char *tsc_source; /* tsc_rate.h's, "hypervisor", "pit",
+				   "acpi-pm-timer" */
+	u64 crystal_hz;      /* the core crystal clock (CPUID 0x15 ECX, or its
+				model's nominal one, or derived from 0x16): 0
+				when unknown */
 };
 
 extern struct cpu_features cpu_features;
@@ -34,8 +39,15 @@ void cpu_detect(void);
  * write-through: WB, WC, UC-, UC, WB, WT, UC-, UC (entry 0 in bits 7:0). */
 #define PAT_WITH_WC_AT_1 0x0007040600070106ull
 void cpu_enable_protection(void);
-/* Find the TSC rate: CPUID 0x15/0x16, the hypervisor leaf, else the PIT. */
+/* Find the TSC rate: CPUID 0x15 (its crystal field, else the model's
+ * crystal or one derived from 0x16, as Linux does), the hypervisor leaf,
+ * else the PIT, else the ACPI PM timer (both bounded; smp_read_acpi()
+ * first); 0x16's nominal base alone last.  Stops the
+ * kernel with a message when nothing gives a plausible rate: every
+ * timeout and the LAPIC timer hang on it. */
 void cpu_measure_tsc(void);
+/* Spin @us microseconds on the TSC (cpu_measure_tsc() first). */
+void cpu_delay_us(u64 us);
 /* One line per fact, for the boot log. */
 void cpu_print(void);
 

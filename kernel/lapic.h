@@ -1,9 +1,13 @@
 /*
- * lapic.h - the local APIC (xAPIC MMIO mode) and its timer.
+ * lapic.h - the local APIC and its timer.
  *
- * The timer runs periodic at LAPIC_TIMER_HZ on VEC_TIMER once started;
- * its rate is calibrated against the PIT.  Every interrupt handler's
- * return path sends the EOI (trap.c).
+ * xAPIC (MMIO) mode, or x2APIC (MSR) mode when firmware handed over with
+ * IA32_APIC_BASE.EXTD set; the APs follow the BSP's mode.  The timer runs
+ * periodic at LAPIC_TIMER_HZ on VEC_TIMER once started; its rate is the
+ * core crystal clock where CPUID 0x15 gives it and a measurement agrees,
+ * else measured against the TSC (whose rate cpu_measure_tsc() found
+ * first, from CPUID or the PIT); an implausible rate stops the kernel.
+ * Every interrupt handler's return path sends the EOI (trap.c).
  */
 #ifndef SLOTGATE_LAPIC_H
 #define SLOTGATE_LAPIC_H
@@ -12,7 +16,17 @@
 
 #define LAPIC_TIMER_HZ 100
 
+/* fw_x2apic=1 on the command line: switch the BSP's LAPIC to x2APIC mode
+ * before lapic_init(), as firmware may leave it (a test of that path). */
+void lapic_firmware_x2apic(void);
+/* Needs the TSC rate (cpu_measure_tsc()). */
 void lapic_init(void);
+/* The LAPICs run in x2APIC mode. */
+bool lapic_x2apic(void);
+/* EOI every interrupt left in service (bounded); how many there were. */
+unsigned lapic_clear_in_service(void);
+/* @vector's in-service bit. */
+bool lapic_in_service(u8 vector);
 u32 lapic_id(void);
 /* Physical address of the LAPIC registers (IA32_APIC_BASE). */
 u64 lapic_phys(void);

@@ -2,7 +2,8 @@
  * main.c - boot order, then one of three jobs chosen on the command line:
  *   mode=test   run every KTAP case and exit with their verdict;
  *   mode=bench  run the benchmarks and print their results;
- *   mode=run    (default) run the first application, then the benchmarks.
+ *   mode=run    (default) run the first application, then the benchmarks;
+ *   mode=nmitest  NMIs sent from outside, counted by state (nmitest.h).
  */
 #include "arch/x86.h"
 #include "bench.h"
@@ -15,6 +16,7 @@
 #include "kpt.h"
 #include "ktest.h"
 #include "lapic.h"
+#include "nmitest.h"
 #include "percpu.h"
 #include "bkl.h"
 #include "smp.h"
@@ -81,8 +83,10 @@ void kmain(u32 magic, u64 info_phys)
 	cpu_enable_protection();
 	percpu_init_slots();
 	pic_disable();
+	smp_read_acpi(&boot_info); /* the FADT's PM timer, for the clocks */
+	cpu_measure_tsc(); /* the LAPIC timer is measured against it */
+	lapic_firmware_x2apic();
 	lapic_init();
-	cpu_measure_tsc();
 	syscall_init();
 	cpu_print();
 	print_memory();
@@ -93,6 +97,8 @@ void kmain(u32 magic, u64 info_phys)
 	cmdline_get("mode", mode, sizeof(mode));
 	if (strcmp(mode, "test") == 0)
 		machine_exit(ktest_run_all() ? EXIT_FAILURE_ : EXIT_SUCCESS_);
+	if (strcmp(mode, "nmitest") == 0)
+		machine_exit(nmi_test_run() ? EXIT_FAILURE_ : EXIT_SUCCESS_);
 	if (strcmp(mode, "run") == 0)
 		run_first_app();
 	bench_run_all();

@@ -38,6 +38,9 @@ struct cpu_counters {
 	u64 handler_ac_open;  /* ... whose handler still ran with AC set: must
 				 stay 0 (stubs/trap.asm clears it) */
 	u64 fastpath_miss[FASTPATH_MISS_COUNT]; /* sent to the slow path, by why */
+	u64 nmis[NMI_STATES]; /* NMIs taken, by where they landed (trap.h) */
+	u64 nmis_logged;      /* how many of them the timer tick has logged */
+	u64 last_nmi_rip;
 };
 
 struct user_run;

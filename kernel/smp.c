@@ -16,8 +16,8 @@
 #include "memlayout.h"
 #include "percpu.h"
 #include "pmm.h"
+#include "pmtimer.h"
 #include "syscall.h"
-#include "pit.h"
 #include "spinlock.h"
 #include "trap.h"
 #include "vm.h"
@@ -200,7 +200,7 @@ static bool wait_arrival(unsigned ms)
 	for (unsigned i = 0; i < ms; i++) {
 		if (__atomic_load_n(&ap_arrived, __ATOMIC_ACQUIRE))
 			return true;
-		pit_wait_ms(1);
+		cpu_delay_us(1000);
 	}
 	return __atomic_load_n(&ap_arrived, __ATOMIC_ACQUIRE);
 }
@@ -217,7 +217,7 @@ static bool start_ap(struct cpu *cpu, u64 tramp)
 	ap_arrived = 0;
 	if (!lapic_send_init(cpu->apic_id))
 		return false;
-	pit_wait_ms(10);
+	cpu_delay_us(10000);
 	for (int tries = 0; tries < 2; tries++) {
 		if (!lapic_send_startup(cpu->apic_id, (u8)(tramp >> PAGE_SHIFT)))
 			return false;
@@ -236,7 +236,8 @@ static void start_all(const struct acpi_info *info, u64 tramp)
 			continue;
 		if (online == SMP_MAX_CPUS || apic > 0xff) {
 			kprintf("smp: cpu apic %u left out (%s)\n", apic,
-				apic > 0xff ? "x2APIC ID, xAPIC mode" : "SMP_MAX_CPUS");
+				apic > 0xff ? "x2APIC ID above 255: not supported"
+					    : "SMP_MAX_CPUS");
 			continue;
 		}
 		struct cpu *cpu = new_cpu(online, apic);
@@ -256,21 +257,31 @@ static void start_all(const struct acpi_info *info, u64 tramp)
 	}
 }
 
+/* Read once, early: the clocks need the FADT's PM timer before the
+ * LAPIC is set up, the bring-up the MADT after. */
+static struct acpi_info acpi;
+static int acpi_err = ACPI_E_NO_RSDP;
+
+void smp_read_acpi(const struct mb2_info *mb)
+{
+	acpi_err = acpi_parse(mb->rsdp, mb->rsdp_len, acpi_map, NULL, &acpi);
+	if (!acpi_err)
+		pmtimer_init(acpi.pm_timer_port, acpi.pm_timer_32bit);
+}
+
 void smp_init(const struct mb2_info *mb)
 {
-	struct acpi_info info;
 	cpus[0] = this_cpu();
 	cpus[0]->apic_id = lapic_id();
 	irq_set_handler(VEC_CALL, call_ipi);
 	irq_set_handler(VEC_WAKE, wake_ipi);
 
-	int err = acpi_parse(mb->rsdp, mb->rsdp_len, acpi_map, NULL, &info);
-	if (err) {
+	if (acpi_err) {
 		kprintf("smp: no CPU list (%s): running on the boot CPU only\n",
-			acpi_error_name(err));
+			acpi_error_name(acpi_err));
 		return;
 	}
-	found = info.ncpus;
+	found = acpi.ncpus;
 	u64 tramp = trampoline_page(mb);
 	if (!tramp) {
 		kprintf("smp: no free page below 1 MiB for the trampoline\n");
@@ -286,8 +297,8 @@ void smp_init(const struct mb2_info *mb)
 	 * the bring-up: the trampoline runs there while it enables paging.
 	 * No CPU but the starting AP uses these tables. */
 	boot_pml4[0] = kernel_virt_to_phys(boot_pdpt_low) | PTE_P | PTE_RW;
-	start_all(&info, tramp);
+	start_all(&acpi, tramp);
 	boot_pml4[0] = 0;
 	kprintf("smp: %u CPUs found (ACPI %s, %u disabled), %u started, trampoline 0x%lx\n",
-		found, info.xsdt ? "XSDT" : "RSDT", info.cpus_disabled, online, tramp);
+		found, acpi.xsdt ? "XSDT" : "RSDT", acpi.cpus_disabled, online, tramp);
 }

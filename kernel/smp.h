@@ -28,6 +28,9 @@ struct mb2_info;
 
 /* Find the CPUs (ACPI MADT through the multiboot2 RSDP) and start every
  * one but the BSP; prints what it found and started. */
+/* Parse the ACPI tables (acpi.h) once, early: the PM timer is a clock
+ * cpu_measure_tsc() and lapic_init() may need; smp_init() reads the MADT. */
+void smp_read_acpi(const struct mb2_info *mb);
 void smp_init(const struct mb2_info *mb);
 
 /* CPUs running (the BSP included), and how many the MADT listed. */

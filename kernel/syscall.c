@@ -1,5 +1,6 @@
 /* syscall.c - SYSCALL/SYSRET setup and the system call table. */
 #include "syscall.h"
+#include "nmitest.h"
 #include "arch/x86.h"
 #include "bench.h"
 #include "console.h"
@@ -133,6 +134,8 @@ i64 syscall_dispatch(struct syscall_frame *f)
 		return sys_heap_grow(f->a[0]);
 	case SYS_THREAD_PIN:
 		return in_gate() ? -E_PERM : thread_pin(this_cpu()->thread, (i64)f->a[0]);
+	case SYS_NMI_TEST:
+		return nmi_test_syscall(f->a[0]);
 	default:
 		return -E_NOSYS;
 	}

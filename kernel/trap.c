@@ -27,6 +27,7 @@ struct __attribute__((packed)) idt_gate {
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 static irq_handler_t irq_handlers[256];
 extern const u64 trap_stub_table[256];
+extern const u8 paranoid_stub_nmi[], paranoid_stub_df[], paranoid_stub_mc[];
 
 static const char *const exception_names[32] = {
 	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",
@@ -57,9 +58,10 @@ void idt_init(void)
 {
 	for (int v = 0; v < 256; v++)
 		set_gate((u8)v, trap_stub_table[v], 0, 0);
-	set_gate(VEC_DF, trap_stub_table[VEC_DF], IST_DOUBLE_FAULT, 0);
-	set_gate(VEC_NMI, trap_stub_table[VEC_NMI], IST_NMI, 0);
-	set_gate(VEC_MC, trap_stub_table[VEC_MC], IST_MACHINE_CHECK, 0);
+	/* The paranoid entry (stubs/trap.asm), each on its own IST stack. */
+	set_gate(VEC_DF, (u64)paranoid_stub_df, IST_DOUBLE_FAULT, 0);
+	set_gate(VEC_NMI, (u64)paranoid_stub_nmi, IST_NMI, 0);
+	set_gate(VEC_MC, (u64)paranoid_stub_mc, IST_MACHINE_CHECK, 0);
 	/* #BP may be raised from ring 3 with INT3 (DPL 3), nothing else. */
 	set_gate(VEC_BP, trap_stub_table[VEC_BP], 0, 3);
 	idt_load();
@@ -139,6 +141,73 @@ static void exception(struct trap_frame *f)
 	panic_frame(f, "unexpected exception in the kernel");
 }
 
+/* --- the paranoid entry: NMI, #MC, #DF --------------------------------- */
+
+#define MSR_MCG_CAP 0x179
+#define MSR_MCG_STATUS 0x17a
+#define MSR_MC0_STATUS 0x401 /* bank i: 0x401 + 4 i (SDM 3B §16.3.2.2) */
+#define MCI_STATUS_VAL (1ull << 63)
+
+static const char *const nmi_state_names[NMI_STATES] = {
+	"ring 3", "ring 0", "ring 0 with the user's GS",
+};
+
+/* A machine check: the banks that hold an error (SDM 3B §16.3, MCG_CAP's
+ * count, MCi_STATUS.VAL), then stop - the kernel does not recover from
+ * hardware errors. */
+static void machine_check(const struct trap_frame *f)
+{
+	u64 cap = rdmsr(MSR_MCG_CAP);
+	kprintf("\nmachine check on cpu %u: MCG_STATUS 0x%lx\n", this_cpu()->id,
+		rdmsr(MSR_MCG_STATUS));
+	for (u32 i = 0; i < (cap & 0xff); i++) {
+		u64 st = rdmsr(MSR_MC0_STATUS + 4 * i);
+		if (st & MCI_STATUS_VAL)
+			kprintf("  bank %u: MC%u_STATUS 0x%lx\n", i, i, st);
+	}
+	panic_frame(f, "machine check");
+}
+
+/* From paranoid_common with the kernel's GS live; @user_gs says the
+ * interrupted code ran with the user's.  An NMI is counted and returned
+ * from: nothing here waits, takes a lock or prints. */
+void paranoid_dispatch(struct trap_frame *f, u64 user_gs);
+void paranoid_dispatch(struct trap_frame *f, u64 user_gs)
+{
+	struct cpu *cpu = this_cpu();
+	if (f->vector == VEC_NMI) {
+		unsigned state = (f->cs & 3) == 3 ? NMI_USER
+				 : user_gs	  ? NMI_KERNEL_USER_GS
+						  : NMI_KERNEL;
+		cpu->counters.nmis[state]++;
+		cpu->counters.last_nmi_rip = f->rip;
+		return;
+	}
+	if (f->vector == VEC_MC)
+		machine_check(f);
+	panic_frame(f, "double fault");
+}
+
+void nmi_log(struct cpu *cpu)
+{
+	const struct cpu_counters *c = &cpu->counters;
+	u64 total = c->nmis[NMI_USER] + c->nmis[NMI_KERNEL] + c->nmis[NMI_KERNEL_USER_GS];
+	if (total == c->nmis_logged)
+		return;
+	kprintf("nmi: cpu %u took %lu NMI(s) (%lu in %s, %lu in %s, %lu in %s), "
+		"last at rip 0x%lx\n", cpu->id, total - c->nmis_logged,
+		c->nmis[0], nmi_state_names[0], c->nmis[1], nmi_state_names[1],
+		c->nmis[2], nmi_state_names[2], c->last_nmi_rip);
+	cpu->counters.nmis_logged = total;
+}
+
+u64 nmi_count(unsigned state)
+{
+	return state < NMI_STATES ? __atomic_load_n(&this_cpu()->counters.nmis[state],
+						   __ATOMIC_RELAXED)
+				  : 0;
+}
+
 u8 trap_clac;
 
 /* Ring 3 may leave RFLAGS.AC set; trap_common must have cleared it before
@@ -168,11 +237,10 @@ void trap_dispatch(struct trap_frame *f)
 	 * which this CPU may not hold yet (ring 3, kernel_wait: bkl.h); an
 	 * exception in ring 0 runs under whatever its kernel code holds -
 	 * the lock, or nothing in a cross-call, which must not wait for the
-	 * CPU waiting for it.  The cross-call and wake-up IPIs, NMI and #MC
-	 * never take it. */
+	 * CPU waiting for it.  The cross-call and wake-up IPIs never take it
+	 * (NMI and #MC do not come here: paranoid_dispatch). */
 	bool user = (f->cs & 3) == 3;
-	if (f->vector != VEC_CALL && f->vector != VEC_WAKE && f->vector != VEC_NMI &&
-	    f->vector != VEC_MC && (user || f->vector >= 32))
+	if (f->vector != VEC_CALL && f->vector != VEC_WAKE && (user || f->vector >= 32))
 		bkl_acquire();
 	if (f->vector < 32) {
 		exception(f);

@@ -2,7 +2,9 @@
  * trap.h - the IDT, the trap frame and recoverable faults.
  *
  * Every vector enters through stubs/trap.asm, which saves all registers
- * into a struct trap_frame and calls trap_dispatch().  An exception is
+ * into a struct trap_frame and calls trap_dispatch() - but NMI, #MC and
+ * #DF, which may arrive with the user's GS live in ring 0, enter through
+ * its paranoid entry and paranoid_dispatch().  An exception is
  * reported with vector, error code (decoded for #PF), CR2, RIP, RSP and
  * registers.  What happens next depends on where it came from:
  *   - ring 3: the program is killed (user.c), the kernel goes on;
@@ -45,6 +47,18 @@ struct fault_info {
 	u64 rip;
 	u64 cr2;
 };
+
+/* Where an NMI landed (the paranoid entry, stubs/trap.asm): in ring 3,
+ * in ring 0 with the kernel's GS, or in ring 0 with the user's GS live
+ * (between SYSCALL and SWAPGS, or SWAPGS and SYSRET). */
+enum { NMI_USER, NMI_KERNEL, NMI_KERNEL_USER_GS, NMI_STATES };
+
+struct cpu;
+/* Log the NMIs @cpu took since the last call (the timer tick calls it:
+ * an NMI handler does not print, it may interrupt the printer). */
+void nmi_log(struct cpu *cpu);
+/* NMIs this CPU took in @state. */
+u64 nmi_count(unsigned state);
 
 void idt_init(void);
 /* Load the (shared) IDT on this CPU: an AP's start-up. */

@@ -45,7 +45,8 @@ u64 tsc_rate_from_cpuid(const struct tsc_cpuid *c, const char **source)
 		return crystal * c->l15_ebx / c->l15_eax;
 	}
 	if (c->l16_eax & 0xffff) {
-		*source = "cpuid-0x16";
+		/* With 0x15's ratio, the crystal was derived from this. */
+		*source = c->l15_eax && c->l15_ebx ? "cpuid-0x15+0x16" : "cpuid-0x16";
 		return (u64)(c->l16_eax & 0xffff) * 1000000;
 	}
 	return 0;

@@ -29,7 +29,8 @@ struct tsc_cpuid {
 };
 
 /* The TSC rate in Hz, or 0; *@source says how ("cpuid-0x15",
- * "cpuid-0x15+model", "cpuid-0x16"). */
+ * "cpuid-0x15+model", "cpuid-0x15+0x16": the base frequency, with the
+ * crystal derived from it, "cpuid-0x16": the base frequency alone). */
 u64 tsc_rate_from_cpuid(const struct tsc_cpuid *c, const char **source);
 
 /* The core crystal clock in Hz (the LAPIC timer's rate where 0x15 is

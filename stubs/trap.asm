@@ -20,10 +20,14 @@
 ;     loads with the wrong GS base (CVE-2019-1125, "SWAPGS"): an LFENCE
 ;     on both paths waits for the test to resolve first.
 
+;
+; NMI, #MC and #DF enter elsewhere: paranoid_common, below.
+
 %include "asm-offsets.inc"
 %include "bkl.inc"
 
 extern trap_dispatch
+extern paranoid_dispatch
 extern trap_clac                        ; u8, kernel/trap.c: SMAP is on
 
 section .text
@@ -99,6 +103,96 @@ trap_common:
 .user_exit:
 	swapgs
 .kernel_exit:
+	add rsp, 16                     ; vector and error code
+	iretq
+
+;
+; The paranoid entry: NMI, #MC and #DF (on their IST stacks).
+;
+; These arrive anywhere, IF or not: between SYSCALL and its SWAPGS, or
+; between the exit path's SWAPGS and SYSRET/IRETQ, the CPU runs ring-0
+; code (CS RPL 0) with the user's GS base live - the saved CS would say
+; "the kernel's GS", wrongly, and the first this_cpu() would read through
+; the user's base.  So the live GS base itself decides: IA32_GS_BASE
+; (MSR 0xC0000101, SDM 4 Table 2-2) holding a kernel (upper-half) address
+; means the kernel's GS is live; anything else is the user's (ring 3
+; cannot load an upper-half base: no WRGSBASE - CR4.FSGSBASE is off - and
+; no system call sets it).  SWAPGS then, and again on the way out: the
+; interrupted code resumes with the GS it had.  No big kernel lock is
+; taken or dropped here: an NMI may interrupt its holder.  LFENCE after
+; the decision, as in trap_common (CVE-2019-1125).  RBX keeps the
+; decision across the call (callee-saved, SysV ABI).
+;
+; NMIs stay blocked until the IRETQ at the end (SDM 3A §6.7.1), so one
+; NMI never lands on its own IST stack twice; the handler must not fault
+; (an IRETQ from a nested fault would unblock them).
+%macro PARANOID_STUB 2
+global paranoid_stub_%1
+align 16
+paranoid_stub_%1:
+%if %2 != 8
+	push 0                          ; #DF pushes an error code (0)
+%endif
+	push %2
+	jmp paranoid_common
+%endmacro
+
+PARANOID_STUB nmi, 2
+PARANOID_STUB df, 8
+PARANOID_STUB mc, 18
+
+paranoid_common:
+	cmp byte [rel trap_clac], 0
+	je .ac_clear
+	clac
+.ac_clear:
+	push rax
+	push rbx
+	push rcx
+	push rdx
+	push rsi
+	push rdi
+	push rbp
+	push r8
+	push r9
+	push r10
+	push r11
+	push r12
+	push r13
+	push r14
+	push r15
+	cld
+	mov ecx, 0xc0000101             ; IA32_GS_BASE
+	rdmsr                           ; EDX = bits 63:32
+	xor ebx, ebx
+	test edx, edx
+	js .kernel_gs                   ; bit 63 set: the kernel's
+	swapgs
+	mov ebx, 1
+.kernel_gs:
+	lfence
+	mov rdi, rsp
+	mov esi, ebx
+	call paranoid_dispatch
+	test ebx, ebx
+	jz .gs_back
+	swapgs
+.gs_back:
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop r11
+	pop r10
+	pop r9
+	pop r8
+	pop rbp
+	pop rdi
+	pop rsi
+	pop rdx
+	pop rcx
+	pop rbx
+	pop rax
 	add rsp, 16                     ; vector and error code
 	iretq
 

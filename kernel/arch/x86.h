@@ -29,6 +29,7 @@
 #define CR4_PCIDE (1ull << 17)
 #define CR4_SMEP (1ull << 20)
 #define CR4_SMAP (1ull << 21)
+#define CR4_MCE (1ull << 6)
 
 #define RFLAGS_IF (1ull << 9)
 #define RFLAGS_TF (1ull << 8)
@@ -44,6 +45,13 @@ static inline u8 inb(u16 port)
 	return v;
 }
 
+static inline u32 inl(u16 port)
+{
+	u32 v;
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
 static inline u64 rdmsr(u32 msr)
 {
 	u32 lo, hi;
@@ -55,6 +63,11 @@ static inline void wrmsr(u32 msr, u64 v)
 {
 	__asm__ volatile("wrmsr" ::"c"(msr), "a"((u32)v), "d"((u32)(v >> 32)));
 }
+
+/* MFENCE then LFENCE: every earlier store globally visible, and nothing
+ * later started, before a following WRMSR - which, to the x2APIC
+ * registers, is not serializing (SDM 3A §11.12.3). */
+static inline void wrmsr_fence(void) { __asm__ volatile("mfence; lfence" ::: "memory"); }
 
 static inline void cpuid(u32 leaf, u32 sub, u32 r[4])
 {

@@ -287,3 +287,62 @@ HTEST(acpi_survives_every_madt_truncation)
 	CHECK(strcmp(acpi_error_name(ACPI_E_MADT), "ACPI_E_MADT") == 0);
 	CHECK(strcmp(acpi_error_name(-99), "ACPI_E_UNKNOWN") == 0);
 }
+
+/* A FADT of @len bytes with PM_TMR_BLK @port and @flags. */
+static void facp(uint32_t len, uint32_t port, uint32_t flags)
+{
+	memset(mem + FACP_AT, 0, 0x200);
+	header(FACP_AT, "FACP", len);
+	if (len >= 80)
+		put32(FACP_AT + 76, port);
+	if (len >= 116)
+		put32(FACP_AT + 112, flags);
+	seal(FACP_AT);
+}
+
+HTEST(acpi_fadt_pm_timer)
+{
+	uint8_t rsdp[20];
+	struct acpi_info info;
+
+	v1(rsdp, 1); /* a 36-byte FACP: no timer */
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_OK);
+	CHECK_EQ(info.pm_timer_port, 0);
+
+	facp(116, 0x608, 1u << 8); /* QEMU q35's: 32 bits at 0x608 */
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_OK);
+	CHECK_EQ(info.pm_timer_port, 0x608);
+	CHECK(info.pm_timer_32bit);
+
+	facp(116, 0xb008, 0); /* 24 bits */
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_OK);
+	CHECK_EQ(info.pm_timer_port, 0xb008);
+	CHECK(!info.pm_timer_32bit);
+
+	facp(116, 0x608, 1u << 20); /* hardware-reduced: no PM timer */
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_OK);
+	CHECK_EQ(info.pm_timer_port, 0);
+
+	facp(112, 0x608, 0); /* too short for the flags: not trusted */
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_OK);
+	CHECK_EQ(info.pm_timer_port, 0);
+
+	/* X_PM_TMR_BLK wins when it is an I/O port; not in memory space. */
+	facp(244, 0x608, 0);
+	mem[FACP_AT + 208] = 1;
+	put64(FACP_AT + 212, 0x1808);
+	seal(FACP_AT);
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_OK);
+	CHECK_EQ(info.pm_timer_port, 0x1808);
+	mem[FACP_AT + 208] = 0;
+	seal(FACP_AT);
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_OK);
+	CHECK_EQ(info.pm_timer_port, 0x608);
+
+	/* A FACP that fails its checksum is skipped; the MADT still counts. */
+	facp(116, 0x608, 0);
+	mem[FACP_AT + 76] ^= 1;
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_OK);
+	CHECK_EQ(info.pm_timer_port, 0);
+	CHECK_EQ(info.ncpus, 1);
+}

@@ -6,6 +6,7 @@
  */
 #include "arch/x86.h"
 #include "bkl.h"
+#include "bootinfo.h"
 #include "cpu.h"
 #include "driver.h"
 #include "errno.h"
@@ -618,4 +619,29 @@ KTEST(smp_ipc_clients_take_turns)
 	KT_EXPECT_EQ(b.cpu_after, 1);
 	ipc_server_stop(server);
 	done();
+}
+
+static void read_apic_base(void *arg) { *(u64 *)arg = rdmsr(MSR_APIC_BASE); }
+
+/* Every CPU's LAPIC in the BSP's mode: x2APIC (EN and EXTD, SDM 3A
+ * §11.12.1) when firmware handed the BSP over so (fw_x2apic=1 plays
+ * firmware; slotgate-x2apic.iso), xAPIC otherwise - an AP left in the
+ * other mode would ignore every register write the kernel makes.  The
+ * IDs read through the mode's register match the MADT's. */
+KTEST(lapic_every_cpu_in_the_bsp_mode)
+{
+	char v[4];
+	bool want = cmdline_get("fw_x2apic", v, sizeof(v)) && v[0] == '1' &&
+		    cpu_features.x2apic;
+	const u64 mode = (1ull << 10) | (1ull << 11); /* EXTD, EN */
+	KT_EXPECT_EQ(lapic_x2apic(), want);
+	for (unsigned i = 0; i < smp_cpus_online(); i++) {
+		u64 base = 0;
+		if (i == 0)
+			read_apic_base(&base);
+		else
+			KT_EXPECT_EQ(smp_call(smp_cpu(i), read_apic_base, &base), 0);
+		KT_EXPECT_EQ(base & mode, want ? mode : (1ull << 11));
+	}
+	KT_EXPECT_EQ(lapic_id(), smp_cpu(0)->apic_id);
 }

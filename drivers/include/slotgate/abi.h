@@ -35,6 +35,11 @@ enum sys_number {
 	SYS_THREAD_PIN = 14,  /* (cpu): run this thread on CPU cpu (0..N-1)
 				 from its next switch, or, with -1, let an
 				 idle CPU take it; the CPU, or an error */
+	SYS_NMI_TEST = 15,    /* (op): mode=nmitest only (kernel/nmitest.c):
+				 0 NMIs taken in ring 3 so far, 1 spin in the
+				 kernel, 2 spin there with the user's GS live,
+				 each until NMI_TEST_WANT NMIs land there;
+				 3 as 2, for a machine check */
 	SYS_COUNT             /* the plain calls are 0 .. SYS_COUNT - 1 */
 };
 

@@ -12,7 +12,15 @@ enum utest_action {
 	UTEST_UD,                 /* #UD, killed */
 	UTEST_WRITE_TEXT,         /* write to its own code: #PF, killed */
 	UTEST_STACK_OVERFLOW,     /* runs off its stack: #PF, killed */
+	UTEST_NMI_RING3,          /* mode=nmitest: spin in ring 3 until
+				     NMI_TEST_WANT NMIs landed there */
+	UTEST_NMI_SYSCALL,        /* SYS_NMI_TEST op 1: spin in the kernel */
+	UTEST_NMI_USER_GS,        /* op 2: ... with the user's GS live */
+	UTEST_NMI_MCE,            /* op 3: ... waiting for a machine check */
 };
+
+/* NMIs each phase of mode=nmitest waits for (tests/check_nmi.py). */
+#define NMI_TEST_WANT 3
 
 #define UTEST_OK 0
 #define UTEST_BAD 1

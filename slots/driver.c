@@ -78,7 +78,18 @@ u64 driver_stack(struct driver *d, unsigned tid)
 				       VM_USER | VM_WRITE | VM_NX) != 0) {
 			if (frame)
 				pmm_free(frame);
-			return 0; /* mapped pages go with the view */
+			/* Give back the pages mapped so far.  Left mapped (as
+			 * they were), they were frames no count owned until the
+			 * driver went, and the next try found its first page
+			 * mapped already: -E_NOMEM for ever for this thread in
+			 * this driver (exhaust_frames). */
+			while (--i >= 1) {
+				u64 pa;
+				BUG_ON(view_unmap_unpinned(&this_cpu()->slots, &d->view,
+							   top - i * PAGE_SIZE, &pa) != 0);
+				pmm_free(pa);
+			}
+			return 0;
 		}
 	}
 	d->stack_cursor[tid] = top;
@@ -117,6 +128,15 @@ u64 drivers_kept_pages(void)
 		for (unsigned t = 0; t < THREAD_MAX; t++)
 			n += d->stack_cursor[t] ? DRIVER_STACK_PAGES : 0;
 	}
+	return n;
+}
+
+unsigned driver_stacks_of_ended_threads(void)
+{
+	unsigned n = 0;
+	for (unsigned s = FIRST_DRIVER_SLOT; s <= LAST_DRIVER_SLOT; s++)
+		for (unsigned t = 0; slots_in_use[s] && t < THREAD_MAX; t++)
+			n += slots_in_use[s]->stack_cursor[t] && !thread_in_use(t);
 	return n;
 }
 

@@ -124,6 +124,9 @@ static inline u64 driver_window_base(const struct driver *d, unsigned tid,
 /* Pages all drivers keep mapped for reuse (copy areas) or for a live
  * thread (its stack): not leaks. */
 u64 drivers_kept_pages(void);
+/* Driver stacks still held for threads that have ended: each is a leak
+ * drivers_kept_pages() would hide (the test runner wants 0 change). */
+unsigned driver_stacks_of_ended_threads(void);
 
 /* SYS_HEAP_GROW from @d: map @pages more zeroed pages at the heap's end;
  * the address of the first, or -E_RANGE / -E_NOMEM (nothing mapped). */

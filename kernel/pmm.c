@@ -92,6 +92,8 @@ u64 pmm_alloc(void)
 	return pa;
 }
 
+u64 pmm_alloc_unzeroed(void) { return pmm_core_alloc(&pmm); }
+
 void pmm_free(u64 phys)
 {
 	if (pmm_core_free(&pmm, phys) != 0)

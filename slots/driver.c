@@ -16,6 +16,7 @@
 #include "vm.h"
 
 static struct driver *slots_in_use[LAST_DRIVER_SLOT + 1];
+bool driver_load_quiet;
 
 static unsigned slot_alloc(struct driver *d)
 {
@@ -204,10 +205,11 @@ int driver_load(const char *name, const void *image, size_t size,
 		kfree(d);
 		return err;
 	}
-	kprintf("driver %s: slot %u at 0x%lx, gates from %lu, policy %s, ports %u%s\n",
-		d->name, d->slot, slot_base(d->slot), d->gate_base,
-		d->policy == DRIVER_RESTART ? "restart" : "refuse", d->io_count,
-		mode_names[d->mode]);
+	if (!driver_load_quiet)
+		kprintf("driver %s: slot %u at 0x%lx, gates from %lu, policy %s, ports %u%s\n",
+			d->name, d->slot, slot_base(d->slot), d->gate_base,
+			d->policy == DRIVER_RESTART ? "restart" : "refuse", d->io_count,
+			mode_names[d->mode]);
 	*out = d;
 	return 0;
 }

@@ -189,6 +189,10 @@ KTEST(exhaust_frames)
 	KT_EXPECT_EQ(thread_spawn(remote_loop, NULL, &other), 0);
 	KT_EXPECT(buf != NULL);
 	if (!buf || !other) {
+		remote.stop = true;
+		if (other)
+			thread_join(other);
+		kfree(buf);
 		driver_unload(h);
 		return;
 	}

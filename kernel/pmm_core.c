@@ -99,3 +99,40 @@ int pmm_core_free(struct pmm_core *p, u64 phys)
 		p->next = f;
 	return 0;
 }
+
+u64 pmm_core_take_all(struct pmm_core *p, u64 *mine, u64 words)
+{
+	u64 n = 0;
+	words = MIN(words, PMM_BITMAP_WORDS(p->frames));
+	for (u64 w = 0; w < words; w++) {
+		u64 free = ~p->bitmap[w]; /* bits past the last frame stay set */
+		if (!free)
+			continue;
+		mine[w] |= free;
+		p->bitmap[w] = UINT64_MAX;
+		n += (u64)__builtin_popcountll(free);
+	}
+	p->free -= n;
+	p->allocated += n;
+	if (words == PMM_BITMAP_WORDS(p->frames))
+		p->next = p->frames; /* no frame left below the hint either */
+	return n;
+}
+
+u64 pmm_core_give_back_marked(struct pmm_core *p, u64 *mine, u64 words)
+{
+	u64 n = 0;
+	words = MIN(words, PMM_BITMAP_WORDS(p->frames));
+	for (u64 w = 0; w < words; w++) {
+		u64 back = mine[w] & p->bitmap[w]; /* only frames in use */
+		mine[w] = 0;
+		if (!back)
+			continue;
+		p->bitmap[w] &= ~back;
+		n += (u64)__builtin_popcountll(back);
+		p->next = MIN(p->next, w * 64 + (u64)__builtin_ctzll(back));
+	}
+	p->free += n;
+	p->allocated -= n;
+	return n;
+}

@@ -22,9 +22,9 @@
  *   exhaust_gates        every free gate number taken: -E_BUSY, and
  *                        -E_RANGE past GATE_MAX
  *
- * Frames are drained by taking them from the allocator here (a bitmap,
- * no heap; the frames not zeroed, not even touched): the default 512 MiB
- * is about 130,000 frames, a few million instructions.  What a case wants
+ * Frames are drained by taking every free one from the allocator at once
+ * (pmm_take_all: a bitmap, no heap, the frames neither zeroed nor
+ * touched): the default 512 MiB is 2,048 bitmap words.  What a case wants
  * to see run out by itself (the kernel heap, an application's heap, a
  * driver's) gets the last few frames only.
  */
@@ -94,9 +94,9 @@ static u64 frames_held(void)
 
 /* --- frames taken here ------------------------------------------------------ */
 
-/* A bit per frame below 4 GiB, the frames above chained through
- * themselves: the frames are never touched (under Bochs, writing into
- * each of 130,000 frames cost more than taking them). */
+/* A bit per frame below 4 GiB, taken and given back a bitmap word at a
+ * time (pmm_take_all); frames above 4 GiB, if any, one by one and chained
+ * through themselves.  The frames below are never touched. */
 #define DRAIN_MAP_FRAMES ((4ull << 30) / PAGE_SIZE)
 static u64 drain_map[DRAIN_MAP_FRAMES / 64];
 static u64 drained_high; /* chain of frames above the map, 0: none */
@@ -104,22 +104,18 @@ static u64 drained_count, drain_cursor = ARRAY_SIZE(drain_map);
 
 static u64 drain_frames(void)
 {
-	u64 n = 0, f;
+	u64 n = pmm_take_all(drain_map, ARRAY_SIZE(drain_map)), f;
 	while ((f = pmm_alloc_unzeroed()) != 0) {
-		u64 i = f / PAGE_SIZE;
-		if (i < DRAIN_MAP_FRAMES) {
-			drain_map[i / 64] |= 1ull << (i % 64);
-			drain_cursor = MIN(drain_cursor, i / 64);
-		} else {
-			*(u64 *)phys_to_virt(f) = drained_high;
-			drained_high = f;
-		}
+		*(u64 *)phys_to_virt(f) = drained_high;
+		drained_high = f;
 		n++;
 	}
 	drained_count += n;
+	drain_cursor = 0;
 	return n;
 }
 
+/* Give back @n frames one by one (the lowest marked first). */
 static void give_back(u64 n)
 {
 	for (; n && drained_count; n--, drained_count--) {
@@ -135,11 +131,17 @@ static void give_back(u64 n)
 		drain_map[drain_cursor] &= ~(1ull << bit);
 		pmm_free((drain_cursor * 64 + bit) * PAGE_SIZE);
 	}
-	if (!drained_count)
-		drain_cursor = ARRAY_SIZE(drain_map);
 }
 
-static void give_back_all(void) { give_back(drained_count); }
+static void give_back_all(void)
+{
+	for (; drained_high; drained_count--) {
+		u64 next = *(u64 *)phys_to_virt(drained_high);
+		pmm_free(drained_high);
+		drained_high = next;
+	}
+	drained_count -= pmm_give_back_marked(drain_map, ARRAY_SIZE(drain_map));
+}
 
 /* --- exhaust_frames ------------------------------------------------------- */
 

@@ -100,6 +100,16 @@ int pmm_core_free(struct pmm_core *p, u64 phys)
 	return 0;
 }
 
+/* Bits set in @x (the kernel is built without POPCNT, and freestanding:
+ * no libgcc helper to fall back on). */
+static u64 bits_set(u64 x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555ull);
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (x * 0x0101010101010101ull) >> 56;
+}
+
 u64 pmm_core_take_all(struct pmm_core *p, u64 *mine, u64 words)
 {
 	u64 n = 0;
@@ -110,7 +120,7 @@ u64 pmm_core_take_all(struct pmm_core *p, u64 *mine, u64 words)
 			continue;
 		mine[w] |= free;
 		p->bitmap[w] = UINT64_MAX;
-		n += (u64)__builtin_popcountll(free);
+		n += bits_set(free);
 	}
 	p->free -= n;
 	p->allocated += n;
@@ -129,7 +139,7 @@ u64 pmm_core_give_back_marked(struct pmm_core *p, u64 *mine, u64 words)
 		if (!back)
 			continue;
 		p->bitmap[w] &= ~back;
-		n += (u64)__builtin_popcountll(back);
+		n += bits_set(back);
 		p->next = MIN(p->next, w * 64 + (u64)__builtin_ctzll(back));
 	}
 	p->free += n;

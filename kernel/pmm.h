@@ -55,8 +55,8 @@ struct mb2_info;
 void pmm_init(const struct mb2_info *mb, u64 info_phys, u64 info_size);
 u64 pmm_alloc(void);             /* a zeroed frame, or 0 */
 /* A frame as it was left (not zeroed), or 0: only for frames that are
- * never mapped anywhere - the exhaustion tests take every free frame this
- * way, without a 4 KiB memset each (512 MiB of them under Bochs). */
+ * never mapped anywhere (the exhaustion tests: frames above what their
+ * pmm_take_all bitmap covers). */
 u64 pmm_alloc_unzeroed(void);
 /* pmm_core_take_all / pmm_core_give_back_marked on the kernel's allocator. */
 u64 pmm_take_all(u64 *mine, u64 words);

@@ -41,14 +41,15 @@ static u64 frames_in_use(void)
 }
 
 struct counts {
-	u64 frames, objects, drivers, threads, windows, pins;
+	u64 frames, objects, drivers, threads, windows, pins, stacks;
 };
 
 static struct counts count_now(void)
 {
 	return (struct counts){frames_in_use(), heap_live_objects(),
 			       driver_count(), thread_count(),
-			       window_pages_mapped(), window_pages_pinned()};
+			       window_pages_mapped(), window_pages_pinned(),
+			       driver_stacks_of_ended_threads()};
 }
 
 void ktest_leaks(struct sys_leaks *l)
@@ -110,6 +111,8 @@ static bool run_one(size_t n, const struct ktest_case *t)
 		check_leak("threads", before.threads, after.threads);
 		check_leak("window pages", before.windows, after.windows);
 		check_leak("pinned pages", before.pins, after.pins);
+		check_leak("driver stacks of ended threads", before.stacks,
+			   after.stacks);
 	}
 	if (skip_reason && !failures)
 		kprintf("ok %zu %s # SKIP %s\n", n, t->name, skip_reason);

@@ -5,10 +5,12 @@
  * runner (ktest.c) finds them all, runs each and prints "ok N name" or
  * "not ok N name".  KT_EXPECT records a failure and goes on.  Around every
  * case the runner compares the counters of frames, heap objects, loaded
- * drivers (slots) and threads: a case that leaks fails even if its own
- * checks passed (SPEC M11).  Driver stacks and heaps are frames the
- * driver holds (not leaks while it lives); PCIDs are checked by
- * gate_pcids_released_with_views.
+ * drivers (slots), threads, window pages mapped, caller pages pinned and
+ * driver stacks still held for threads that have ended: a case that leaks
+ * fails even if its own checks passed (SPEC M11).  A live thread's driver
+ * stacks and a driver's heap are frames the driver holds (not leaks while
+ * it lives); PCIDs are checked by gate_pcids_released_with_views and
+ * exhaust_pcids (no pool entry may name a view that is gone).
  */
 #ifndef SLOTGATE_KTEST_H
 #define SLOTGATE_KTEST_H

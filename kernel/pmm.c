@@ -92,6 +92,13 @@ u64 pmm_alloc(void)
 	return pa;
 }
 
+u64 pmm_alloc_unzeroed(void) { return pmm_core_alloc(&pmm); }
+u64 pmm_take_all(u64 *mine, u64 words) { return pmm_core_take_all(&pmm, mine, words); }
+u64 pmm_give_back_marked(u64 *mine, u64 words)
+{
+	return pmm_core_give_back_marked(&pmm, mine, words);
+}
+
 void pmm_free(u64 phys)
 {
 	if (pmm_core_free(&pmm, phys) != 0)

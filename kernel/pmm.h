@@ -39,10 +39,28 @@ u64 pmm_core_alloc(struct pmm_core *p);
 /* 0, or -E_INVAL for an address outside the range, unaligned or not in use. */
 int pmm_core_free(struct pmm_core *p, u64 phys);
 
+/*
+ * For the exhaustion tests (tests/kernel/test_exhaust.c): take every free
+ * frame among the first @words * 64 at once, marking each in @mine, and
+ * give back every frame marked in @mine, clearing every mark.  How many.
+ * A frame taken so is neither zeroed nor touched.  @mine may mark only
+ * frames take_all gave: a marked frame freed meanwhile is skipped, but
+ * one freed and handed to someone else would be taken from them.
+ */
+u64 pmm_core_take_all(struct pmm_core *p, u64 *mine, u64 words);
+u64 pmm_core_give_back_marked(struct pmm_core *p, u64 *mine, u64 words);
+
 /* The kernel's allocator. */
 struct mb2_info;
 void pmm_init(const struct mb2_info *mb, u64 info_phys, u64 info_size);
 u64 pmm_alloc(void);             /* a zeroed frame, or 0 */
+/* A frame as it was left (not zeroed), or 0: only for frames that are
+ * never mapped anywhere (the exhaustion tests: frames above what their
+ * pmm_take_all bitmap covers). */
+u64 pmm_alloc_unzeroed(void);
+/* pmm_core_take_all / pmm_core_give_back_marked on the kernel's allocator. */
+u64 pmm_take_all(u64 *mine, u64 words);
+u64 pmm_give_back_marked(u64 *mine, u64 words);
 void pmm_free(u64 phys);
 u64 pmm_allocated(void);
 u64 pmm_free_frames(void);

@@ -99,3 +99,50 @@ int pmm_core_free(struct pmm_core *p, u64 phys)
 		p->next = f;
 	return 0;
 }
+
+/* Bits set in @x (the kernel is built without POPCNT, and freestanding:
+ * no libgcc helper to fall back on). */
+static u64 bits_set(u64 x)
+{
+	x = x - ((x >> 1) & 0x5555555555555555ull);
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (x * 0x0101010101010101ull) >> 56;
+}
+
+u64 pmm_core_take_all(struct pmm_core *p, u64 *mine, u64 words)
+{
+	u64 n = 0;
+	words = MIN(words, PMM_BITMAP_WORDS(p->frames));
+	for (u64 w = 0; w < words; w++) {
+		u64 free = ~p->bitmap[w]; /* bits past the last frame stay set */
+		if (!free)
+			continue;
+		mine[w] |= free;
+		p->bitmap[w] = UINT64_MAX;
+		n += bits_set(free);
+	}
+	p->free -= n;
+	p->allocated += n;
+	if (words == PMM_BITMAP_WORDS(p->frames))
+		p->next = p->frames; /* no frame left below the hint either */
+	return n;
+}
+
+u64 pmm_core_give_back_marked(struct pmm_core *p, u64 *mine, u64 words)
+{
+	u64 n = 0;
+	words = MIN(words, PMM_BITMAP_WORDS(p->frames));
+	for (u64 w = 0; w < words; w++) {
+		u64 back = mine[w] & p->bitmap[w]; /* only frames in use */
+		mine[w] = 0;
+		if (!back)
+			continue;
+		p->bitmap[w] &= ~back;
+		n += bits_set(back);
+		p->next = MIN(p->next, w * 64 + (u64)__builtin_ctzll(back));
+	}
+	p->free += n;
+	p->allocated -= n;
+	return n;
+}

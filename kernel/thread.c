@@ -102,14 +102,14 @@ void thread_init_ap(void)
 	init_cpu_thread(cpu->idle, cpu->kstack_top);
 }
 
-struct thread *thread_create(void (*fn)(void *), void *arg)
+int thread_spawn(void (*fn)(void *), void *arg, struct thread **out)
 {
 	struct thread *t = alloc_thread();
 	if (!t)
-		return NULL;
+		return -E_NOTHREAD; /* all THREAD_MAX taken (test_exhaust.c) */
 	t->stack = kmalloc(THREAD_STACK_SIZE);
 	if (!t->stack)
-		return NULL; /* still THREAD_FREE */
+		return -E_NOMEM; /* still THREAD_FREE */
 	u64 top = ALIGN_DOWN((u64)t->stack + THREAD_STACK_SIZE, 16);
 	t->kstack_top = top;
 	/* What thread_switch pops: r15..rbp, then thread_start as the return
@@ -124,7 +124,14 @@ struct thread *thread_create(void (*fn)(void *), void *arg)
 	t->arg = arg;
 	t->state = THREAD_READY;
 	enqueue(t);
-	return t;
+	*out = t;
+	return 0;
+}
+
+struct thread *thread_create(void (*fn)(void *), void *arg)
+{
+	struct thread *t;
+	return thread_spawn(fn, arg, &t) == 0 ? t : NULL;
 }
 
 /* @prev, just switched out, goes to the run queue it was asked to move
@@ -323,6 +330,11 @@ void thread_idle_loop(void)
 			sti_hlt(), cli();
 		bkl_acquire();
 	}
+}
+
+bool thread_in_use(unsigned id)
+{
+	return id < THREAD_MAX && threads[id].state != THREAD_FREE;
 }
 
 unsigned thread_count(void)

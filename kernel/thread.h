@@ -83,7 +83,11 @@ int thread_move(struct thread *t, struct cpu *to);
 i64 thread_pin(struct thread *t, i64 cpu);
 /* @t (blocked) may run again; its CPU is kicked out of its idle wait. */
 void thread_ready(struct thread *t);
-/* A new ready thread running fn(arg); NULL when out of threads or memory. */
+/* A new ready thread running fn(arg) in *@out: 0, -E_NOTHREAD when all
+ * THREAD_MAX are in use, or -E_NOMEM (no kernel stack); nothing is
+ * taken on failure. */
+int thread_spawn(void (*fn)(void *), void *arg, struct thread **out);
+/* thread_spawn()'s thread, or NULL on either failure. */
 struct thread *thread_create(void (*fn)(void *), void *arg);
 /* Wait (sti_hlt) until @t has finished, then free it. */
 void thread_join(struct thread *t);
@@ -91,7 +95,8 @@ void thread_join(struct thread *t);
 void thread_yield(void);
 /* From the timer interrupt: preempt the running thread. */
 void thread_preempt(void);
-/* Threads in use (leak checks). */
+/* Threads in use (leak checks); is thread @id one of them? */
 unsigned thread_count(void);
+bool thread_in_use(unsigned id);
 
 #endif

@@ -16,6 +16,7 @@
 #include "vm.h"
 
 static struct driver *slots_in_use[LAST_DRIVER_SLOT + 1];
+bool driver_load_quiet;
 
 static unsigned slot_alloc(struct driver *d)
 {
@@ -80,7 +81,18 @@ u64 driver_stack(struct driver *d, unsigned tid)
 				       VM_USER | VM_WRITE | VM_NX) != 0) {
 			if (frame)
 				pmm_free(frame);
-			return 0; /* mapped pages go with the view */
+			/* Give back the pages mapped so far.  Left mapped (as
+			 * they were), they were frames no count owned until the
+			 * driver went, and the next try found its first page
+			 * mapped already: -E_NOMEM for ever for this thread in
+			 * this driver (exhaust_frames). */
+			while (--i >= 1) {
+				u64 pa;
+				BUG_ON(view_unmap_unpinned(&this_cpu()->slots, &d->view,
+							   top - i * PAGE_SIZE, &pa) != 0);
+				pmm_free(pa);
+			}
+			return 0;
 		}
 	}
 	d->stack_cursor[tid] = top;
@@ -130,6 +142,15 @@ unsigned driver_stacks_live(void)
 	for (unsigned s = FIRST_DRIVER_SLOT; s <= LAST_DRIVER_SLOT; s++)
 		for (unsigned t = 0; slots_in_use[s] && t < THREAD_MAX; t++)
 			n += slots_in_use[s]->stack_cursor[t] != 0;
+	return n;
+}
+
+unsigned driver_stacks_of_ended_threads(void)
+{
+	unsigned n = 0;
+	for (unsigned s = FIRST_DRIVER_SLOT; s <= LAST_DRIVER_SLOT; s++)
+		for (unsigned t = 0; slots_in_use[s] && t < THREAD_MAX; t++)
+			n += slots_in_use[s]->stack_cursor[t] && !thread_in_use(t);
 	return n;
 }
 
@@ -212,10 +233,11 @@ int driver_load(const char *name, const void *image, size_t size,
 		kfree(d);
 		return err;
 	}
-	kprintf("driver %s: slot %u at 0x%lx, gates from %lu, policy %s, ports %u%s\n",
-		d->name, d->slot, slot_base(d->slot), d->gate_base,
-		d->policy == DRIVER_RESTART ? "restart" : "refuse", d->io_count,
-		mode_names[d->mode]);
+	if (!driver_load_quiet)
+		kprintf("driver %s: slot %u at 0x%lx, gates from %lu, policy %s, ports %u%s\n",
+			d->name, d->slot, slot_base(d->slot), d->gate_base,
+			d->policy == DRIVER_RESTART ? "restart" : "refuse", d->io_count,
+			mode_names[d->mode]);
 	*out = d;
 	return 0;
 }

@@ -151,6 +151,17 @@ static long ipc_bad(u64_t c)
 	}
 }
 
+static long heap_hog(u64_t at_once)
+{
+	long first = syscall6(SYS_HEAP_GROW, at_once, 0, 0, 0, 0, 0), last;
+	u64_t pages = first < 0 ? 0 : at_once;
+	while ((last = syscall6(SYS_HEAP_GROW, 1, 0, 0, 0, 0, 0)) >= 0) {
+		((volatile char *)last)[4095] = 1; /* it is there, and ours */
+		pages++;
+	}
+	return (long)(pages << 16 | (u64_t)(first < 0 ? -first : 0) << 8 | (u64_t)-last);
+}
+
 long main(u64_t arg)
 {
 	u64_t param = arg >> 8;
@@ -219,6 +230,8 @@ long main(u64_t arg)
 		return gate_call(param + NULL_MEET, 2, 0, 0, 0, 0, 0);
 	case GTEST_NEST_VIA_ECHO:
 		return call(NEST_GATES + NEST_ECHO_OWN);
+	case GTEST_HEAP_HOG:
+		return heap_hog(param);
 	case GTEST_UART_PORT: {
 		unsigned char v;
 		__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"((unsigned short)0x2fd));

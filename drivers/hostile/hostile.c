@@ -9,10 +9,21 @@
  *   +8 touch COM2's port, which only the UART driver may use (#GP)
  *   +9 try to end the borrowed thread (SYS_EXIT): must get -E_PERM
  *   +10 try to become an IPC server on it: must get -E_PERM
- *   +11 take(p, n): a buffer in, returns n  +12 take from itself
+ *   +11 take(buf, n) (buf_in): return n   +12 pass two pages of its own
+ *   to +11 (its own pages pinned in its own view)
  *   +13 ac_trap(kind): set RFLAGS.AC, then trap with it set: 0 #PF,
  *   1 #UD, 2 #BP, 3 #GP, 4 #DE, 5 spin through timer interrupts until
  *   the watchdog (traps_clear_ac: no handler may run with AC set)
+ *   +14 heap_hog(chunk, limit): grow its heap @chunk pages at a time
+ *   until refused or @limit pages are reached, writing the last byte of
+ *   every page; returns pages grown << 8 | the refusal (its code, 0 when
+ *   none) - exhaustion (tests/kernel/test_exhaust.c)
+ *   +15 gate_flood(first, n): register gate numbers first .. first+n-1
+ *   (handler: count) until a refusal other than -E_BUSY; returns
+ *   registered | busy << 16 | (-last error) << 32
+ *   +16 pass_down(buf, n, depth) (buf_in): depth 0: return n; else pass
+ *   the window it got on to itself with depth - 1 and return that + 1
+ *   (every nesting depth's window open at once)
  */
 #include "slotgate/driver.h"
 #include "slotgate/gates.h"
@@ -132,6 +143,53 @@ static long self_buffer(u64_t a, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
 	return gate_call(my_base + HOSTILE_TAKE, (u64_t)own, sizeof(own), 0, 0, 0, 0);
 }
 
+static u64_t hog_pages;
+
+static long heap_hog(u64_t chunk, u64_t limit, u64_t c, u64_t d, u64_t e, u64_t f)
+{
+	(void)c, (void)d, (void)e, (void)f;
+	u64_t grown = 0;
+	long err = 0;
+	while (grown < limit) {
+		long p = heap_grow(chunk);
+		if (p < 0) {
+			err = p;
+			break;
+		}
+		for (u64_t i = 0; i < chunk; i++) /* every page there and ours */
+			((volatile char *)p)[i * 4096 + 4095] = (char)(hog_pages + i);
+		grown += chunk;
+		hog_pages += chunk;
+	}
+	return (long)(grown << 8 | (u64_t)-err);
+}
+
+static long gate_flood(u64_t first, u64_t n, u64_t c, u64_t d, u64_t e, u64_t f)
+{
+	(void)c, (void)d, (void)e, (void)f;
+	u64_t ok = 0, busy = 0;
+	long err = 0;
+	for (u64_t g = first; g < first + n; g++) {
+		err = gate_register(g, count, PTR_NONE, GATE_FROM_KERNEL);
+		if (err == -E_BUSY)
+			busy++;
+		else if (err == 0)
+			ok++;
+		else
+			break;
+	}
+	return (long)(ok | busy << 16 | (u64_t)-err << 32);
+}
+
+static long pass_down(u64_t buf, u64_t n, u64_t depth, u64_t d, u64_t e, u64_t f)
+{
+	(void)d, (void)e, (void)f;
+	if (depth == 0)
+		return (long)n;
+	long r = gate_call(my_base + HOSTILE_PASS_DOWN, buf, n, depth - 1, 0, 0, 0);
+	return r < 0 ? r : r + 1;
+}
+
 long driver_init(u64_t base)
 {
 	static const struct {
@@ -143,6 +201,7 @@ long driver_init(u64_t base)
 		{count, PTR_NONE}, {uart_port, PTR_NONE}, {try_exit, PTR_NONE},
 		{try_ipc, PTR_NONE}, {take, PTR_BUF_IN}, {self_buffer, PTR_NONE},
 		{ac_trap, PTR_NONE},
+		{heap_hog, PTR_NONE}, {gate_flood, PTR_NONE}, {pass_down, PTR_BUF_IN},
 	};
 	my_base = base;
 	for (u64_t i = 0; i < sizeof(gates) / sizeof(gates[0]); i++)

@@ -87,13 +87,22 @@ static long meet_gate(u64_t n, u64_t b, u64_t c, u64_t d, u64_t e, u64_t f)
 long driver_init(u64_t base)
 {
 	const unsigned anyone = GATE_FROM_APP | GATE_FROM_DRIVER | GATE_FROM_KERNEL;
-	if (gate_register(base + 0, null_gate, PTR_NONE, anyone) ||
-	    gate_register(base + 1, touch_gate, PTR_NONE, anyone) ||
-	    gate_register(base + 2, peek_gate, PTR_NONE, anyone) ||
-	    gate_register(base + 3, page_gate, PTR_NONE, anyone) ||
-	    gate_register(base + 4, kernel_only_gate, PTR_NONE,
-			  GATE_FROM_DRIVER | GATE_FROM_KERNEL) ||
-	    gate_register(base + 5, meet_gate, PTR_NONE, anyone))
-		return -1;
+	static const struct {
+		gate_handler_t handler;
+		unsigned callers;
+	} gates[] = {
+		{null_gate, anyone}, {touch_gate, anyone}, {peek_gate, anyone},
+		{page_gate, anyone},
+		{kernel_only_gate, GATE_FROM_DRIVER | GATE_FROM_KERNEL},
+		{meet_gate, anyone},
+	};
+	/* A refusal goes back as it is (driver_load reports it): -E_BUSY
+	 * when a number is taken, e.g. with the gate table full. */
+	for (u64_t i = 0; i < sizeof(gates) / sizeof(gates[0]); i++) {
+		long err = gate_register(base + i, gates[i].handler, PTR_NONE,
+					 gates[i].callers);
+		if (err)
+			return err;
+	}
 	return 0;
 }

@@ -38,6 +38,32 @@ HTEST(pmm_core_counts_and_reuses)
 	CHECK_EQ(p.allocated, 1);
 }
 
+HTEST(pmm_core_take_all_and_give_back)
+{
+	u64 bm[3], mine[3] = {0};
+	struct pmm_core p;
+	pmm_core_init(&p, bm, 0, 150);
+	pmm_core_release(&p, 0, 150 * PAGE_SIZE);
+	u64 a = pmm_core_alloc(&p);
+	CHECK_EQ(pmm_core_take_all(&p, mine, 3), 148);
+	CHECK_EQ(p.free, 0);
+	CHECK_EQ(p.allocated, 149);
+	CHECK_EQ(pmm_core_alloc(&p), 0);
+	CHECK_EQ(mine[0] & (1ull << (a / PAGE_SIZE)), 0); /* not ours */
+	CHECK_EQ(mine[2] >> (150 - 128), 0);               /* past the end */
+	/* One given back by hand: the marks skip it afterwards. */
+	CHECK_EQ(pmm_core_free(&p, 70 * PAGE_SIZE), 0);
+	CHECK_EQ(pmm_core_give_back_marked(&p, mine, 3), 147);
+	CHECK_EQ(mine[0] | mine[1] | mine[2], 0);
+	CHECK_EQ(p.free, 148);
+	CHECK_EQ(p.allocated, 1);
+	CHECK_EQ(pmm_core_alloc(&p), 2 * PAGE_SIZE); /* the hint went back */
+	/* Only the first word: frames above it stay free. */
+	CHECK_EQ(pmm_core_take_all(&p, mine, 1), 61);
+	CHECK_EQ(p.free, 148 - 1 - 61);
+	CHECK(pmm_core_alloc(&p) >= 64 * PAGE_SIZE);
+}
+
 HTEST(pmm_core_exhaustion)
 {
 	u64 bm[1];

@@ -25,7 +25,7 @@
 #include "slotgate/gtest.h"
 
 #define NULLR_GATES 230  /* a copy of null, loaded by the restart cases */
-#define HOSTILER_GATES 240 /* a copy of hostile, policy refuse */
+#define HOSTILER_GATES 432 /* a copy of hostile, policy refuse */
 
 struct path_counts {
 	u64 hits;

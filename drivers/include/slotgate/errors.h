@@ -37,7 +37,8 @@
 	X(E_PTR_TOO_LONG, 25, "buffer or string longer than its class allows") \
 	X(E_PTR_UNTERMINATED, 26, "string not terminated within its limit")    \
 	X(E_PTR_READONLY, 27, "output buffer is not writable")                 \
-	X(E_PTR_OTHER_SLOT, 28, "pointer argument lies outside the caller's view")
+	X(E_PTR_OTHER_SLOT, 28, "pointer argument lies outside the caller's view") \
+	X(E_NOTHREAD, 29, "no free thread")
 
 enum error_code {
 #define X(name, value, text) name = value,

@@ -9,7 +9,6 @@
 #define NULL_GATES 16    /* drivers/null */
 #define NEST_GATES 32    /* drivers/nest */
 #define HOSTILE_GATES 48 /* drivers/hostile, policy restart */
-#define FRAGILE_GATES 64 /* drivers/hostile again, policy refuse */
 #define ECHO_GATES 96    /* drivers/echo: one gate per pointer class */
 #define UART_GATES 112   /* drivers/uart: COM2 at ring 3 */
 #define ECHOT_GATES 128  /* drivers/echo again, loaded trusted */
@@ -20,6 +19,7 @@
 #define NULLA_GATES 256  /* drivers/null again, all-mapped mode (bench) */
 #define ECHOA_GATES 272  /* drivers/echo again, all-mapped mode */
 #define CHAOS_GATES 288  /* drivers/chaos: 32 numbers (slotgate/chaos.h) */
+#define FRAGILE_GATES 400 /* drivers/hostile again, policy refuse */
 /* The driver-count sweep's copies of null: copy i at CLONE_GATES + 8 i. */
 #define CLONE_GATES 1024
 #define CLONE_STRIDE 8
@@ -34,6 +34,8 @@ enum hostile_gate {
 	HOSTILE_PF, HOSTILE_GP, HOSTILE_UD, HOSTILE_DE, HOSTILE_STACK,
 	HOSTILE_KERNEL_JUMP, HOSTILE_SPIN, HOSTILE_COUNT, HOSTILE_UART_PORT,
 	HOSTILE_EXIT, HOSTILE_IPC, HOSTILE_TAKE, HOSTILE_SELF_BUF, HOSTILE_AC_TRAP,
+	HOSTILE_HEAP_HOG, HOSTILE_GATE_FLOOD, HOSTILE_PASS_DOWN,
+	HOSTILE_GATE_COUNT /* 17 of the 32 numbers before ramfs's (80) */
 };
 enum uart_gate { UART_WRITE, UART_ECHO };
 

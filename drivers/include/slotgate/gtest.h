@@ -35,6 +35,11 @@ enum gtest_action {
 	GTEST_PIN,             /* pin itself to CPU param (SYS_THREAD_PIN),
 				  make a null gate call, exit with the pin's
 				  answer, or -1000 - 21 + the gate's */
+	GTEST_HEAP_HOG,        /* grow its heap by param pages at once, then
+				  one page at a time until refused (writing
+				  each): exit with pages << 16 | the first
+				  call's code << 8 | the last refusal's code
+				  (codes positive, 0 = success) */
 };
 
 /* GTEST_IPC_LONG_BAD's cases: one bad input each, and what the kernel

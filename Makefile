@@ -170,7 +170,7 @@ HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -DHOST_TEST \
 HOST_PURE := kernel/mb2.c kernel/acpi.c kernel/elf.c kernel/pmm_core.c kernel/vm.c \
 	kernel/errno.c bench/stats.c slots/view.c $(wildcard slots/flush_*.c) \
 	bench/tlbsim/tlb_rules.c bench/tlbsim/tlbsim.c bench/tlbsim/presets.c \
-	drivers/ramfs/ramfs_core.c kernel/uspace.c slots/gate_table.c
+	drivers/ramfs/ramfs_core.c kernel/uspace.c kernel/ipc_msg.c slots/gate_table.c
 HOST_SRC := $(wildcard tests/host/*.c) $(filter $(wildcard $(HOST_PURE)),$(HOST_PURE))
 HOST_OBJ := $(HOST_SRC:%.c=$(B)/host/%.o)
 HTEST := $(B)/host/htest

@@ -184,16 +184,43 @@ $(HTEST): $(HOST_OBJ) | $(APPS) $(DRIVERS)
 	@echo "  HOSTLD  $@"
 	@$(CC) $(HOST_CFLAGS) -o $@ $^
 
-# libFuzzer on the loaders' parsers (clang): FUZZ_SECONDS each.
-FUZZ_SECONDS ?= 60
-FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -Ikernel -Idrivers/include
-fuzz: $(APPS) $(DRIVERS)
-	@mkdir -p $(B)/fuzz
-	clang $(FUZZ_CFLAGS) tests/host/fuzz/fuzz_elf.c kernel/elf.c -o $(B)/fuzz/fuzz_elf
-	clang $(FUZZ_CFLAGS) tests/host/fuzz/fuzz_mb2.c kernel/mb2.c -o $(B)/fuzz/fuzz_mb2
-	@mkdir -p $(B)/fuzz/corpus_elf && cp $(DRIVERS) $(APPS) $(B)/fuzz/corpus_elf/
-	$(B)/fuzz/fuzz_elf -max_total_time=$(FUZZ_SECONDS) $(B)/fuzz/corpus_elf
-	$(B)/fuzz/fuzz_mb2 -max_total_time=$(FUZZ_SECONDS)
+# libFuzzer targets (clang, ASan/UBSan), built from the kernel's own sources
+# as the host tests are (docs/testing.md): each FUZZ_RUNS executions with a
+# fresh seed, then a table (scripts/fuzz_run.py); make check runs a short
+# fixed-seed pass of each.  Seeds: tests/host/fuzz/corpus/NAME/.
+FUZZ_RUNS ?= 1000000
+FUZZ_CHECK_RUNS ?= 20000
+FUZZ_TARGETS := elf mb2 acpi uspace gate ipc ramfs
+FUZZ_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -DHOST_TEST \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-Ikernel -Islots -Ibench -Itests/host -Itests/host/fuzz -Idrivers/include \
+	-Idrivers/ramfs
+FUZZ_ARENA := kernel/uspace.c kernel/vm.c kernel/pmm_core.c tests/host/arena.c
+FUZZ_SRC_elf := kernel/elf.c
+FUZZ_SRC_mb2 := kernel/mb2.c
+FUZZ_SRC_acpi := kernel/acpi.c
+FUZZ_SRC_uspace := $(FUZZ_ARENA)
+FUZZ_SRC_gate := slots/gate_table.c
+FUZZ_SRC_ipc := kernel/ipc_msg.c $(FUZZ_ARENA)
+FUZZ_SRC_ramfs := drivers/ramfs/ramfs_core.c
+FUZZ_HDRS := $(wildcard kernel/*.h slots/*.h tests/host/*.h tests/host/fuzz/*.h \
+	drivers/include/slotgate/*.h drivers/ramfs/*.h)
+FUZZERS := $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
+
+define fuzz_rule
+$(B)/fuzz/fuzz_$(1): tests/host/fuzz/fuzz_$(1).c $(FUZZ_SRC_$(1)) $(FUZZ_HDRS)
+	@mkdir -p $$(dir $$@)
+	@echo "  FUZZCC  $$@"
+	@clang $(FUZZ_CFLAGS) $$(filter %.c,$$^) -o $$@
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
+
+fuzzers: $(FUZZERS)
+
+# The loader's working corpus starts with the images we build.
+fuzz: $(FUZZERS) $(APPS) $(DRIVERS)
+	@mkdir -p $(B)/fuzz/run/corpus_elf && cp $(DRIVERS) $(APPS) $(B)/fuzz/run/corpus_elf/
+	$(PYTHON) scripts/fuzz_run.py --runs $(FUZZ_RUNS) --out $(B)/fuzz/run $(FUZZERS)
 
 # The TLB simulator (bench/tlbsim/, docs/tlb-simulation.md), a host tool.
 TLBSIM := $(B)/tlbsim
@@ -246,7 +273,7 @@ test: $(HTEST) all-isos
 # TCG strategies under Bochs as well, reload and pcid with the gate fast
 # path built out (every gate by the slow path), and every strategy with 2
 # CPUs (reload with 4 too, and once more under multi-threaded TCG).
-check: $(HTEST) all-isos slow-isos $(TLBSIM)
+check: $(HTEST) all-isos slow-isos $(TLBSIM) $(FUZZERS)
 	$(RUNNER) "host=$(HTEST)" \
 		$(call suite,reload,tcg) $(call suite,invlpg,tcg) \
 		$(call suite,reload-slow,tcg) $(call suite,pcid-slow,bochs) \
@@ -262,7 +289,8 @@ check: $(HTEST) all-isos slow-isos $(TLBSIM)
 		"refusal=$(PYTHON) tests/check_refusal.py $(B)/pcid/slotgate.iso $(B)/invpcid/slotgate.iso" \
 		"repeat=$(PYTHON) tests/check_repeat.py $(B)/reload/slotgate-quick.iso" \
 		"tlbsim=$(PYTHON) tests/check_tlbsim.py $(TLBSIM)" \
-		"bochsrc=$(PYTHON) tests/check_bochsrc.py $(B)/reload/slotgate-test.iso"
+		"bochsrc=$(PYTHON) tests/check_bochsrc.py $(B)/reload/slotgate-test.iso" \
+		"fuzz=$(PYTHON) scripts/fuzz_run.py --ktap --fresh --seed 1 --runs $(FUZZ_CHECK_RUNS) --out $(B)/fuzz/check $(FUZZERS)"
 
 BENCH_ISO := $(if $(QUICK),slotgate-quick.iso,slotgate.iso)
 
@@ -293,7 +321,7 @@ debug: $(ISO)
 clean:
 	rm -rf $(B)
 
-.PHONY: all all-isos slow-isos tlbsim tlb-bench test check bench run debug clean host-test fuzz
+.PHONY: all all-isos slow-isos tlbsim tlb-bench test check bench run debug clean host-test fuzz fuzzers
 .DELETE_ON_ERROR:
 .SECONDARY:
 

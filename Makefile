@@ -198,7 +198,7 @@ HOST_PURE := kernel/mb2.c kernel/fbcon.c kernel/font.c kernel/acpi.c kernel/tsc_
 	kernel/elf.c kernel/pmm_core.c kernel/vm.c \
 	kernel/errno.c bench/stats.c slots/view.c $(wildcard slots/flush_*.c) \
 	bench/tlbsim/tlb_rules.c bench/tlbsim/tlbsim.c bench/tlbsim/presets.c \
-	drivers/ramfs/ramfs_core.c
+	drivers/ramfs/ramfs_core.c kernel/uspace.c kernel/ipc_msg.c slots/gate_table.c
 HOST_SRC := $(wildcard tests/host/*.c) $(filter $(wildcard $(HOST_PURE)),$(HOST_PURE))
 HOST_OBJ := $(HOST_SRC:%.c=$(B)/host/%.o)
 HTEST := $(B)/host/htest
@@ -212,16 +212,43 @@ $(HTEST): $(HOST_OBJ) | $(APPS) $(DRIVERS)
 	@echo "  HOSTLD  $@"
 	@$(CC) $(HOST_CFLAGS) -o $@ $^
 
-# libFuzzer on the loaders' parsers (clang): FUZZ_SECONDS each.
-FUZZ_SECONDS ?= 60
-FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -Ikernel -Idrivers/include
-fuzz: $(APPS) $(DRIVERS)
-	@mkdir -p $(B)/fuzz
-	clang $(FUZZ_CFLAGS) tests/host/fuzz/fuzz_elf.c kernel/elf.c -o $(B)/fuzz/fuzz_elf
-	clang $(FUZZ_CFLAGS) tests/host/fuzz/fuzz_mb2.c kernel/mb2.c -o $(B)/fuzz/fuzz_mb2
-	@mkdir -p $(B)/fuzz/corpus_elf && cp $(DRIVERS) $(APPS) $(B)/fuzz/corpus_elf/
-	$(B)/fuzz/fuzz_elf -max_total_time=$(FUZZ_SECONDS) $(B)/fuzz/corpus_elf
-	$(B)/fuzz/fuzz_mb2 -max_total_time=$(FUZZ_SECONDS)
+# libFuzzer targets (clang, ASan/UBSan), built from the kernel's own sources
+# as the host tests are (docs/testing.md): each FUZZ_RUNS executions with a
+# fresh seed, then a table (scripts/fuzz_run.py); make check runs a short
+# fixed-seed pass of each.  Seeds: tests/host/fuzz/corpus/NAME/.
+FUZZ_RUNS ?= 1000000
+FUZZ_CHECK_RUNS ?= 20000
+FUZZ_TARGETS := elf mb2 acpi uspace gate ipc ramfs
+FUZZ_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -DHOST_TEST \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+	-Ikernel -Islots -Ibench -Itests/host -Itests/host/fuzz -Idrivers/include \
+	-Idrivers/ramfs
+FUZZ_ARENA := kernel/uspace.c kernel/vm.c kernel/pmm_core.c tests/host/arena.c
+FUZZ_SRC_elf := kernel/elf.c
+FUZZ_SRC_mb2 := kernel/mb2.c
+FUZZ_SRC_acpi := kernel/acpi.c
+FUZZ_SRC_uspace := $(FUZZ_ARENA)
+FUZZ_SRC_gate := slots/gate_table.c
+FUZZ_SRC_ipc := kernel/ipc_msg.c $(FUZZ_ARENA)
+FUZZ_SRC_ramfs := drivers/ramfs/ramfs_core.c
+FUZZ_HDRS := $(wildcard kernel/*.h slots/*.h tests/host/*.h tests/host/fuzz/*.h \
+	drivers/include/slotgate/*.h drivers/ramfs/*.h)
+FUZZERS := $(FUZZ_TARGETS:%=$(B)/fuzz/fuzz_%)
+
+define fuzz_rule
+$(B)/fuzz/fuzz_$(1): tests/host/fuzz/fuzz_$(1).c $(FUZZ_SRC_$(1)) $(FUZZ_HDRS)
+	@mkdir -p $$(dir $$@)
+	@echo "  FUZZCC  $$@"
+	@clang $(FUZZ_CFLAGS) $$(filter %.c,$$^) -o $$@
+endef
+$(foreach t,$(FUZZ_TARGETS),$(eval $(call fuzz_rule,$(t))))
+
+fuzzers: $(FUZZERS)
+
+# The loader's working corpus starts with the images we build.
+fuzz: $(FUZZERS) $(APPS) $(DRIVERS)
+	@mkdir -p $(B)/fuzz/run/corpus_elf && cp $(DRIVERS) $(APPS) $(B)/fuzz/run/corpus_elf/
+	$(PYTHON) scripts/fuzz_run.py --runs $(FUZZ_RUNS) --out $(B)/fuzz/run $(FUZZERS)
 
 # The TLB simulator (bench/tlbsim/, docs/tlb-simulation.md), a host tool.
 TLBSIM := $(B)/tlbsim
@@ -279,8 +306,9 @@ test: $(HTEST) all-isos
 # booted through UEFI too, and the bench's end screen read off the screen
 # under UEFI (framebuffer) and BIOS (VGA text) with no serial port; the
 # readiness checks of issue 15: the suite with the LAPICs in x2APIC mode
-# (Bochs, 2 CPUs), the clocks without a PIT, NMIs from QEMU's monitor.
-check: $(HTEST) all-isos slow-isos $(TLBSIM)
+# (Bochs, 2 CPUs), the clocks without a PIT, NMIs from QEMU's monitor; a
+# short fixed-seed pass of every libFuzzer target.
+check: $(HTEST) all-isos slow-isos $(TLBSIM) $(FUZZERS)
 	$(RUNNER) "host=$(HTEST)" \
 		$(call suite,reload,tcg) $(call suite,invlpg,tcg) \
 		$(call suite_uefi,reload,tcg) \
@@ -302,7 +330,8 @@ check: $(HTEST) all-isos slow-isos $(TLBSIM)
 		"bochsrc=$(PYTHON) tests/check_bochsrc.py $(B)/reload/slotgate-test.iso" \
 		"kernel-reload-bochs-x2apic-smp2=SMP=2 ACCEL=bochs $(QEMU) $(B)/reload/slotgate-x2apic.iso" \
 		"clocks=$(PYTHON) tests/check_clocks.py $(B)/reload/slotgate-test.iso" \
-		"nmi=$(PYTHON) tests/check_nmi.py $(B)/reload/slotgate-nmi.iso"
+		"nmi=$(PYTHON) tests/check_nmi.py $(B)/reload/slotgate-nmi.iso" \
+		"fuzz=$(PYTHON) scripts/fuzz_run.py --ktap --fresh --seed 1 --runs $(FUZZ_CHECK_RUNS) --out $(B)/fuzz/check $(FUZZERS)"
 
 # The in-guest fuzzers alone (tests/kernel/test_gfuzz.c, docs/testing.md):
 # the gate fuzzer for CALLS calls and the chaos driver for CHAOS_SEEDS
@@ -357,7 +386,7 @@ clean:
 	rm -rf $(B)
 
 .PHONY: all all-isos slow-isos tlbsim tlb-bench test check bench bench-plan run debug clean \
-	host-test fuzz fuzz-guest FORCE
+	host-test fuzz fuzzers fuzz-guest FORCE
 FORCE:
 .DELETE_ON_ERROR:
 .SECONDARY:

@@ -13,6 +13,7 @@
 #include "percpu.h"
 #include "thread.h"
 #include "user.h"
+#include "ipc_msg.h"
 #include "uspace.h"
 #include "flush.h"
 #include "view.h"
@@ -294,25 +295,13 @@ static struct uspace server_space(void)
 	return (struct uspace){ipc_ep.server_view->tables, ipc_ep.server_view->slot, false};
 }
 
-/* The client's items, checked in its own view before the server wakes:
- * the string's length in *slen. */
+/* The client's items, checked in its own view before the server wakes
+ * (ipc_msg.h): the string's length in *slen. */
 static int check_items(const struct uspace *c, const u64 a[6], u64 *slen)
 {
-	u64 str = a[1], send = a[2], len = a[3], recv = a[4], cap = a[5];
-	int err;
-
-	if (str && (err = uspace_string(c, str, IPC_STR_MAX, slen, NULL)) != 0)
-		return refused("client", "string", err);
-	if (len > IPC_BUF_MAX || cap > IPC_BUF_MAX)
-		return refused("client", "buffer size", -E_PTR_TOO_LONG);
-	if ((err = uspace_check(c, send, len, false, NULL)) != 0)
-		return refused("client", "send buffer", err);
-	if ((err = uspace_check(c, recv, cap, true, NULL)) != 0)
-		return refused("client", "receive buffer", err);
-	if (len > ipc_ep.area_size - IPC_STR_MAX)
-		return refused("client", "message larger than the server's area",
-			       -E_RANGE);
-	return 0;
+	const char *what = NULL;
+	int err = ipc_msg_check(c, a, ipc_ep.area_size, slen, &what);
+	return err ? refused("client", what, err) : 0;
 }
 
 /* Copy the checked items into the server's area; its registers get the
@@ -320,21 +309,9 @@ static int check_items(const struct uspace *c, const u64 a[6], u64 *slen)
 static int deliver(const struct uspace *c, const u64 a[6], u64 slen)
 {
 	struct uspace s = server_space();
-	u64 str = a[1], send = a[2], len = a[3];
-	int err = 0;
-
-	if (str)
-		err = uspace_copy(&s, ipc_ep.area, c, str, slen + 1);
-	if (!err)
-		err = uspace_copy(&s, ipc_ep.area + IPC_STR_MAX, c, send, len);
+	int err = ipc_msg_deliver(&s, ipc_ep.area, c, a, slen, ipc_ep.server_frame->a);
 	if (err) /* the area was checked: a page went away under it */
 		return refused("server", "receive area", err);
-	u64 *m = ipc_ep.server_frame->a;
-	m[0] = a[0];
-	m[1] = str ? slen : (u64)-1;
-	m[2] = len;
-	m[3] = a[5];
-	m[4] = m[5] = 0;
 	return 0;
 }
 
@@ -373,10 +350,8 @@ static int check_area(u64 area, u64 size)
 	if (ipc_ep.area_ok && area == ipc_ep.area && size == ipc_ep.area_size)
 		return 0;
 	ipc_ep.area_ok = false;
-	if (size < IPC_STR_MAX || size > IPC_STR_MAX + IPC_BUF_MAX)
-		return -E_RANGE;
 	struct uspace s = server_space();
-	int err = uspace_check(&s, area, size, true, NULL);
+	int err = ipc_msg_check_area(&s, area, size);
 	if (err)
 		return err;
 	ipc_ep.area = area;
@@ -395,7 +370,7 @@ static int check_area(u64 area, u64 size)
 static int reply_items(u64 reply, u64 len, i64 *result)
 {
 	struct uspace s = server_space();
-	int err = -E_RANGE, client_err = -E_RANGE;
+	int err, client_err;
 
 	if (ipc_ep.client_err) {
 		*result = ipc_ep.client_err;
@@ -403,11 +378,8 @@ static int reply_items(u64 reply, u64 len, i64 *result)
 		ipc_ep.long_client = NULL;
 		return 0;
 	}
-	if (len <= ipc_ep.recv_cap) {
-		client_err = -E_FAULT;
-		if ((err = uspace_check(&s, reply, len, false, NULL)) == 0)
-			err = uspace_copy(&ipc_ep.client_space, ipc_ep.recv, &s, reply, len);
-	}
+	err = ipc_msg_reply(&ipc_ep.client_space, ipc_ep.recv, ipc_ep.recv_cap, &s,
+			    reply, len, &client_err);
 	if (!err) {
 		ipc_ep.long_client = NULL;
 		return 0;

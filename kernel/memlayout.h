@@ -74,7 +74,14 @@ static inline bool user_range_ok(u64 va, u64 len)
 	return va + len >= va && va + len <= USER_TOP;
 }
 
+/* The direct map; on the host (HOST_TEST) an arena of fake physical
+ * memory stands for it (tests/host/arena.c), so kernel/uspace.c runs
+ * unchanged there. */
+#ifdef HOST_TEST
+void *phys_to_virt(u64 pa);
+#else
 static inline void *phys_to_virt(u64 pa) { return (void *)(pa + DIRECT_MAP_BASE); }
+#endif
 static inline u64 direct_virt_to_phys(const void *p) { return (u64)p - DIRECT_MAP_BASE; }
 static inline u64 kernel_virt_to_phys(const void *p) { return (u64)p - KERNEL_VMA; }
 

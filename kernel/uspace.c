@@ -49,46 +49,58 @@ int uspace_check(const struct uspace *s, u64 p, u64 size, bool write, u64 *first
 	return err;
 }
 
-/* Scan one page of the string at @p from @from (a byte of it) for the
- * NUL, reading quadwords of the frame at @pa (bytes before @from count as
- * non-zero): its length, or ~0 when this page holds none below @end. */
-static u64 scan_page(u64 p, u64 from, u64 end, u64 pa)
+/* Bytes from @va to the end of its page. */
+static u64 page_rest(u64 va) { return PAGE_SIZE - (va & (PAGE_SIZE - 1)); }
+
+/* Where the first NUL of the @n bytes at @from lies (@n at most up to the
+ * end of @from's page), reading quadwords of the frame at @pa (bytes
+ * before @from count as non-zero): its index from @from, or ~0 when none
+ * of the @n bytes is a NUL.  An aligned quadword never crosses a page. */
+static u64 scan_page(u64 from, u64 n, u64 pa)
 {
 	const u64 *q = phys_to_virt(ALIGN_DOWN(pa, 8));
-	u64 va = ALIGN_DOWN(from, 8);
-	u64 x = *q | ((1ull << (8 * (from & 7))) - 1);
-	for (;;) {
+	u64 skip = from & 7; /* bytes of the first quadword before @from */
+	u64 x = *q | ((1ull << (8 * skip)) - 1);
+	for (u64 at = 0;; at += 8) { /* at: the quadword's first byte - skip */
 		unsigned i = zero_byte_index(x);
 		if (i < 8)
-			return va + i < end ? va + i - p : ~0ull;
-		va += 8;
-		if (va >= end || IS_ALIGNED(va, PAGE_SIZE))
+			return at + i - skip < n ? at + i - skip : ~0ull;
+		if (at + 8 - skip >= n)
 			return ~0ull;
 		x = *++q;
 	}
 }
 
+/*
+ * The NUL must lie in [p, p + max): the scan counts the bytes still
+ * allowed rather than comparing with p + max, which may wrap (a max from
+ * outside, or a pointer at the top of the address space: before, such a
+ * string was "unterminated" without a look at its pointer, found while
+ * writing tests/host/fuzz/fuzz_uspace.c).  Each page is checked before
+ * it is read; running off the top of the address space is -E_PTR_WRAP.
+ */
 int uspace_string(const struct uspace *s, u64 p, u64 max, u64 *len, u64 *first)
 {
-	const u64 end = p + max; /* the NUL lies below */
-	for (u64 page = ALIGN_DOWN(p, PAGE_SIZE); page < end; page += PAGE_SIZE) {
-		u64 from = MAX(p, page), pa;
+	for (u64 from = p, rest = max; rest;) {
+		u64 pa;
 		int err = uspace_range(s, from, 1);
 		if (err || (err = uspace_frame(s, from, false, &pa)) != 0)
 			return err;
 		if (first && from == p)
 			*first = ALIGN_DOWN(pa, PAGE_SIZE);
-		u64 n = scan_page(p, from, end, pa);
-		if (n != ~0ull) {
-			*len = n;
+		u64 n = MIN(rest, page_rest(from));
+		u64 i = scan_page(from, n, pa);
+		if (i != ~0ull) {
+			*len = from - p + i;
 			return 0;
 		}
+		rest -= n;
+		from += n;
+		if (rest && !from)
+			return -E_PTR_WRAP;
 	}
 	return -E_PTR_UNTERMINATED;
 }
-
-/* Bytes from @va to the end of its page. */
-static u64 page_rest(u64 va) { return PAGE_SIZE - (va & (PAGE_SIZE - 1)); }
 
 int uspace_copy(const struct uspace *dst, u64 dp, const struct uspace *src,
 		u64 sp, u64 n)

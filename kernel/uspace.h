@@ -50,9 +50,11 @@ int uspace_frame(const struct uspace *s, u64 va, bool write, u64 *pa);
 int uspace_check(const struct uspace *s, u64 p, u64 size, bool write, u64 *first);
 
 /* The length (NUL excluded) of the string at @p in @s, which must end
- * within @max bytes, NUL included: 0 or an error as above, or
- * -E_PTR_UNTERMINATED.  Scanned a quadword at a time; the frame of its
- * first page in *first, if @first. */
+ * within @max bytes, NUL included: 0 or an error as above (each page is
+ * checked before it is read, -E_PTR_WRAP if the string runs off the top
+ * of the address space), or -E_PTR_UNTERMINATED.  Scanned a quadword at
+ * a time, never past the quadword holding the NUL or byte p + max - 1;
+ * the frame of its first page in *first, if @first. */
 int uspace_string(const struct uspace *s, u64 p, u64 max, u64 *len, u64 *first);
 
 /* Copy @n bytes from @sp in @src to @dp in @dst through the direct map:

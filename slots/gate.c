@@ -29,28 +29,12 @@ struct driver *gate_running_driver(void) { return gate_running_in(this_cpu()); }
 i64 gate_register(u64 number, u64 handler, u64 ptr_class, u64 callers)
 {
 	struct driver *d = gate_running_in(this_cpu());
-	u64 image = d ? slot_base(d->slot) : 0;
-
-	if (!d)
-		return -E_PERM; /* only a driver registers gates */
-	if (number >= GATE_MAX)
-		return -E_RANGE;
-	if (handler < image || handler >= image + DRIVER_IMAGE_SPAN ||
-	    ptr_class >= PTR_CLASS_COUNT || callers == 0 ||
-	    (callers & ~(u64)(GATE_FROM_APP | GATE_FROM_DRIVER | GATE_FROM_KERNEL)))
-		return -E_INVAL;
-	if (gates[number].driver && gates[number].driver != d)
-		return -E_BUSY;
-	gates[number] = (struct gate){d, handler, (u8)ptr_class, (u8)callers};
-	return 0;
+	return gate_table_register(gates, d, d ? slot_base(d->slot) : 0,
+				   DRIVER_IMAGE_SPAN, number, handler, ptr_class,
+				   callers);
 }
 
-void gate_unregister_all(struct driver *d)
-{
-	for (unsigned i = 0; i < GATE_MAX; i++)
-		if (gates[i].driver == d)
-			gates[i] = (struct gate){0};
-}
+void gate_unregister_all(struct driver *d) { gate_table_unregister_all(gates, d); }
 
 /* gate_switch_into() (gate_core.h) for every case: the thread leaves an
  * address space of its own if it runs on one, and a CR3-mode driver gets
@@ -176,11 +160,10 @@ static i64 enter(struct cpu *cpu, struct driver *d, u64 handler,
 static i64 call(u64 number, const u64 args[6], enum gate_caller kind,
 		struct driver *caller, u64 caller_rsp)
 {
-	if (number >= GATE_MAX || !gates[number].driver)
-		return -E_NOGATE;
-	const struct gate *g = &gates[number];
-	if (!(g->callers & caller_bit(kind)))
-		return -E_FORBIDDEN;
+	const struct gate *g;
+	i64 err = gate_table_lookup(gates, number, caller_bit(kind), &g);
+	if (err)
+		return err;
 	if (g->driver->dead)
 		return -E_DEAD;
 	struct cpu *cpu = this_cpu();

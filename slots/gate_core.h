@@ -15,18 +15,11 @@
 #include "driver.h"
 #include "flush.h"
 #include "gate.h"
+#include "gate_table.h"
 #include "percpu.h"
 #include "view.h"
 
-/* 32 bytes, so the fast path indexes gates[] with a shift. */
-struct __attribute__((aligned(32))) gate {
-	struct driver *driver; /* NULL: no gate with this number */
-	u64 handler;           /* slot address of the handler */
-	u8 ptr_class;
-	u8 callers;            /* GATE_FROM_* mask */
-};
-_Static_assert(sizeof(struct gate) == 32, "stubs/fastpath.asm shifts by its size");
-
+/* The kernel's gate table; struct gate and its rules are gate_table.h's. */
 extern struct gate gates[GATE_MAX];
 
 /* SYSRET into the driver runtime (stubs/gate.asm); never returns here. */

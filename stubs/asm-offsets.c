@@ -63,7 +63,7 @@ void asm_offsets(void)
 	OFFSET(EP_CLIENT_FRAME, struct endpoint, client_frame);
 	OFFSET(IPC_FRAME_SYS, struct ipc_frame, sys);
 
-	/* struct gate (slots/gate_core.h): gates[] is indexed by shifting */
+	/* struct gate (slots/gate_table.h): gates[] is indexed by shifting */
 	DEFINE(GATE_SHIFT, __builtin_ctz(sizeof(struct gate)));
 	OFFSET(GATE_DRIVER, struct gate, driver);
 	OFFSET(GATE_HANDLER, struct gate, handler);

@@ -46,6 +46,8 @@ SKIP_RE = re.compile(r"^skip\b\s*(?P<reason>.*)$", re.IGNORECASE)
 EXIT_RE = re.compile(r"slotgate: exit (-?\d+)\s*$")
 CPUS_RE = re.compile(r"slotgate: cpus=(\d+)")
 SMP_RE = re.compile(r"smp: (\d+) CPUs found.*?, (\d+) started")
+# The host runner announces each case before running it (htest_main.c).
+CASE_RE = re.compile(r"^# case (\d+) (\S+)\s*$")
 
 
 @dataclass
@@ -129,6 +131,7 @@ def parse_ktap(text):
     headers = 0
     expect = 1
     panicked = False
+    started = None  # the last case announced with "# case N name"
     for line in lines:
         if "PANIC" in line and not panicked:
             panicked = True
@@ -139,6 +142,10 @@ def parse_ktap(text):
             res.version = res.version or m.group(1)
             continue
         if not headers:
+            continue
+        m = CASE_RE.match(line)
+        if m:
+            started = (int(m.group(1)), m.group(2))
             continue
         m = PLAN_RE.match(line)
         if m:
@@ -167,6 +174,10 @@ def parse_ktap(text):
         elif len(res.tests) != res.plan:
             res.problems.append(
                 f"{len(res.tests)} results for a plan of {res.plan}")
+        if started and not any(t.number == started[0] for t in res.tests):
+            res.problems.append(
+                f"case {started[0]} {started[1]} started and never ended"
+                " (crashed?)")
     check_slotgate_exit(lines, res.problems)
     check_cpus(lines, res.problems)
     return res
@@ -313,6 +324,12 @@ def self_test_cases():
         ("missing plan", "KTAP version 1\nok 1 a\n", 1, 0, 0, ["no plan"]),
         ("count mismatch", "KTAP version 1\n1..3\nok 1 a\nok 2 b\n",
          2, 0, 0, ["2 results for a plan of 3"]),
+        ("host case crashed",
+         "KTAP version 1\n1..3\n# case 1 a\nok 1 a\n# case 2 b\n"
+         "==1==ERROR: AddressSanitizer: heap-buffer-overflow\n",
+         1, 0, 0, ["case 2 b started and never ended"]),
+        ("host cases announced", "KTAP version 1\n1..1\n# case 1 a\nok 1 a\n",
+         1, 0, 0, []),
         ("not ok", "KTAP version 1\n1..2\nok 1 a\nnot ok 2 b\n",
          1, 1, 0, []),
         ("panic", "KTAP version 1\n1..1\nok 1 a\nPANIC: #PF at 0\n",

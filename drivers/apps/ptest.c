@@ -91,6 +91,14 @@ static long bad(u64_t kind)
 	case BAD_UNTERMINATED: return echo(ECHO_STRLEN, (u64_t)unterminated, 0, 0);
 	case BAD_READONLY_OUT: return echo(ECHO_FILL, (u64_t)readonly, 8, 0);
 	case BAD_OTHER_SLOT: return echo(ECHO_SUM, 0x0000008000000000ul, 16, 0);
+	case BAD_PAST_SLOT_END: {
+		/* Starts on a mapped page of its own slot (its stack), ends
+		 * in the next slot: refused for the slot, not for the
+		 * unmapped guard page at the top of slot 0 it crosses. */
+		volatile u64_t here = 0;
+		u64_t p = (u64_t)&here;
+		return echo(ECHO_SUM, p, 0x0000008000000000ul + 16 - p, 0);
+	}
 	default: return -1000;
 	}
 }

@@ -3,8 +3,10 @@
  *
  * One aligned block of host memory stands for physical frames starting at
  * ARENA_BASE, handed out by the real pmm_core (kernel/pmm_core.c).  arena.c
- * implements the four vm.h environment hooks over it, so kernel/vm.c and
- * slots/view.c run unchanged on the host (test_memory.c, test_tlb_model.c).
+ * implements the four vm.h environment hooks over it, and memlayout.h's
+ * phys_to_virt() (the direct map), so kernel/vm.c, kernel/uspace.c and
+ * slots/view.c run unchanged on the host (test_memory.c, test_uspace.c,
+ * test_tlb_model.c, fuzz/fuzz_uspace.c).
  */
 #ifndef SLOTGATE_ARENA_H
 #define SLOTGATE_ARENA_H

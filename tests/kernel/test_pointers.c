@@ -84,6 +84,17 @@ BAD_CASE(UNTERMINATED, E_PTR_UNTERMINATED)
 BAD_CASE(READONLY_OUT, E_PTR_READONLY)
 BAD_CASE(OTHER_SLOT, E_PTR_OTHER_SLOT)
 
+/* A hole issue 14 names: a buffer that starts inside the caller's own
+ * slot (on its stack) and runs past the slot's end into the next one is
+ * another slot's range, whatever its pages.  With the range check looking
+ * at the start alone it got E_PTR_UNMAPPED (the guard page at the top of
+ * slot 0) instead; the host twin is tests/host/test_uspace.c's
+ * uspace_check_past_own_slot_end_refused. */
+KTEST(ptr_range_past_own_slot_end_refused)
+{
+	KT_EXPECT_EQ(ptest(PT_BAD, BAD_PAST_SLOT_END), -E_PTR_OTHER_SLOT);
+}
+
 KTEST(ptr_kernel_caller)
 {
 	u8 *b = kmalloc(20000);

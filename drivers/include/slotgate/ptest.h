@@ -32,6 +32,8 @@ enum ptest_action {
 enum ptest_bad {
 	BAD_NULL = 1, BAD_KERNEL, BAD_NONCANONICAL, BAD_UNMAPPED, BAD_WRAP,
 	BAD_TOO_LONG, BAD_UNTERMINATED, BAD_READONLY_OUT, BAD_OTHER_SLOT,
+	BAD_PAST_SLOT_END, /* from a byte of its stack to 16 bytes past the
+			      end of its slot (slot 0, and the guard page) */
 	BAD_COUNT
 };
 

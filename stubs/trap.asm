@@ -32,6 +32,51 @@ extern trap_clac                        ; u8, kernel/trap.c: SMAP is on
 
 section .text
 
+; struct trap_frame's general registers (kernel/trap.h), RAX pushed first.
+%macro SAVE_GPRS 0
+	push rax
+	push rbx
+	push rcx
+	push rdx
+	push rsi
+	push rdi
+	push rbp
+	push r8
+	push r9
+	push r10
+	push r11
+	push r12
+	push r13
+	push r14
+	push r15
+%endmacro
+
+%macro RESTORE_GPRS 0
+	pop r15
+	pop r14
+	pop r13
+	pop r12
+	pop r11
+	pop r10
+	pop r9
+	pop r8
+	pop rbp
+	pop rdi
+	pop rsi
+	pop rdx
+	pop rcx
+	pop rbx
+	pop rax
+%endmacro
+
+; RFLAGS.AC off (see above); CLAC only where SMAP exists.
+%macro CLEAR_AC 0
+	cmp byte [rel trap_clac], 0
+	je %%ac_clear
+	clac
+%%ac_clear:
+%endmacro
+
 %macro TRAP_STUB 1
 trap_stub_%1:
 %if %1 == 8 || (%1 >= 10 && %1 <= 14) || %1 == 17 || %1 == 21 || %1 == 29 || %1 == 30
@@ -58,43 +103,12 @@ trap_common:
 .kernel_entry:
 	lfence
 .entered:
-	cmp byte [rel trap_clac], 0
-	je .ac_clear
-	clac
-.ac_clear:
-	push rax
-	push rbx
-	push rcx
-	push rdx
-	push rsi
-	push rdi
-	push rbp
-	push r8
-	push r9
-	push r10
-	push r11
-	push r12
-	push r13
-	push r14
-	push r15
+	CLEAR_AC
+	SAVE_GPRS
 	cld
 	mov rdi, rsp
 	call trap_dispatch
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rbp
-	pop rdi
-	pop rsi
-	pop rdx
-	pop rcx
-	pop rbx
-	pop rax
+	RESTORE_GPRS
 	test qword [rsp + 24], 3
 	jz .kernel_exit
 	cmp byte [gs:CPU_BKL_HELD], 0
@@ -142,25 +156,8 @@ PARANOID_STUB df, 8
 PARANOID_STUB mc, 18
 
 paranoid_common:
-	cmp byte [rel trap_clac], 0
-	je .ac_clear
-	clac
-.ac_clear:
-	push rax
-	push rbx
-	push rcx
-	push rdx
-	push rsi
-	push rdi
-	push rbp
-	push r8
-	push r9
-	push r10
-	push r11
-	push r12
-	push r13
-	push r14
-	push r15
+	CLEAR_AC
+	SAVE_GPRS
 	cld
 	mov ecx, 0xc0000101             ; IA32_GS_BASE
 	rdmsr                           ; EDX = bits 63:32
@@ -178,21 +175,7 @@ paranoid_common:
 	jz .gs_back
 	swapgs
 .gs_back:
-	pop r15
-	pop r14
-	pop r13
-	pop r12
-	pop r11
-	pop r10
-	pop r9
-	pop r8
-	pop rbp
-	pop rdi
-	pop rsi
-	pop rdx
-	pop rcx
-	pop rbx
-	pop rax
+	RESTORE_GPRS
 	add rsp, 16                     ; vector and error code
 	iretq
 

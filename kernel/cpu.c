@@ -85,17 +85,17 @@ void cpu_detect(void)
 	}
 }
 
-/* IA32_PAT (SDM 3A §11.12.2): PAT_WITH_WC_AT_1 (cpu.h).  A PTE with
+/* IA32_PAT (SDM 3A §12.12.2): PAT_WITH_WC_AT_1 (cpu.h).  A PTE with
  * PWT alone selects entry 1: VM_WC, used for the framebuffer only, which
- * then stays write-combining whatever the MTRRs say of it (§11.5.2.2,
- * table 11-7: PAT WC wins over MTRR UC), so drawing the console costs
+ * then stays write-combining whatever the MTRRs say of it (§12.5.2.2,
+ * table 12-7: PAT WC wins over MTRR UC), so drawing the console costs
  * burst writes, not one bus cycle per pixel.  Every CPU must hold the
- * same PAT (§11.12.4).  The framebuffer may already be mapped (the boot
+ * same PAT (§12.12.4).  The framebuffer may already be mapped (the boot
  * CPU's console comes up first, then as write-through); the caches are
  * written back here and the CR4.PGE write that follows in
  * cpu_enable_protection (PGE goes from 0 to 1 on every CPU: boot.asm and
  * the AP trampoline leave it clear) flushes every TLB entry, global ones
- * too, as §11.12.4 asks after a PAT change.  Without PGE a CR3 write
+ * too, as §12.12.4 asks after a PAT change.  Without PGE a CR3 write
  * does, the global bit being ignored then. */
 static void set_pat(void)
 {
@@ -208,9 +208,27 @@ static bool tsc_from_hypervisor(struct cpu_features *f)
 	return true;
 }
 
+/* TSC ticks per second over 20 ms of a reference clock, the least of
+ * three: anything between the first TSC read and the count's start (an
+ * SMI; a host that deschedules an emulator's vCPU) only lengthens a
+ * measurement.  0 when the clock failed its wait. */
+static u64 tsc_hz_against(bool (*wait_ms)(unsigned))
+{
+	const unsigned ms = 20;
+	u64 best = 0;
+	for (int i = 0; i < 3; i++) {
+		u64 start = rdtsc();
+		if (!wait_ms(ms))
+			return 0;
+		u64 hz = (rdtsc() - start) * (1000 / ms);
+		best = !best || hz < best ? hz : best;
+	}
+	return best;
+}
+
 static bool tsc_from_pit(struct cpu_features *f)
 {
-	f->tsc_hz = pit_measure_tsc_hz();
+	f->tsc_hz = tsc_hz_against(pit_wait_ms);
 	f->tsc_source = "pit";
 	return f->tsc_hz != 0;
 }
@@ -219,7 +237,7 @@ static bool tsc_from_pmtimer(struct cpu_features *f)
 {
 	if (!pmtimer_present())
 		return false;
-	f->tsc_hz = pmtimer_measure_tsc_hz();
+	f->tsc_hz = tsc_hz_against(pmtimer_wait_ms);
 	f->tsc_source = "acpi-pm-timer";
 	return f->tsc_hz != 0;
 }

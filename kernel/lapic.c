@@ -195,7 +195,7 @@ static u64 timer_hz_from_fixed_clock(const char **name)
 	const char *const names[] = {"pit", "acpi-pm-timer"};
 	for (unsigned i = 0; i < 2; i++) {
 		u64 best = 0;
-		/* The least of three, as pit_measure_tsc_hz(). */
+		/* The least of three, as cpu.c's tsc_hz_against(). */
 		for (int k = 0; k < 3; k++) {
 			timer_free_run();
 			u32 c0 = rd(REG_TIMER_CURRENT);

@@ -17,7 +17,5 @@ bool pmtimer_present(void);
 /* Busy-wait @ms milliseconds (at most 1000); false when there is no
  * timer or it did not advance that far within a TSC and a poll bound. */
 bool pmtimer_wait_ms(unsigned ms);
-/* TSC ticks per second over 20 ms of the PM timer; 0 when it failed. */
-u64 pmtimer_measure_tsc_hz(void);
 
 #endif

@@ -437,6 +437,18 @@ static void q_string(struct fuzz_in *in, const struct space *s)
 	}
 }
 
+/* How many of the @left bytes at dp, sp can go as one piece: up to the
+ * nearer end of either side's page. */
+static u64 copy_chunk(u64 dp, u64 sp, u64 left)
+{
+	u64 chunk = left, r;
+	if ((r = PAGE_SIZE - (dp & (PAGE_SIZE - 1))) < chunk)
+		chunk = r;
+	if ((r = PAGE_SIZE - (sp & (PAGE_SIZE - 1))) < chunk)
+		chunk = r;
+	return chunk;
+}
+
 static void q_copy(struct fuzz_in *in)
 {
 	u64 dp = pick_addr(in, &D), sp = pick_addr(in, &S), n = pick_size(in);
@@ -454,11 +466,7 @@ static void q_copy(struct fuzz_in *in)
 		want = model_range(&S, sp, n);
 	while (!want && done < n) {
 		u64 d = dp + done, sv = sp + done, to, from;
-		u64 chunk = n - done, r;
-		if ((r = PAGE_SIZE - (d & (PAGE_SIZE - 1))) < chunk)
-			chunk = r;
-		if ((r = PAGE_SIZE - (sv & (PAGE_SIZE - 1))) < chunk)
-			chunk = r;
+		u64 chunk = copy_chunk(d, sv, n - done);
 		if ((want = model_page(&D, d, true, &to)) != 0 ||
 		    (want = model_page(&S, sv, false, &from)) != 0)
 			break;
@@ -472,11 +480,7 @@ static void q_copy(struct fuzz_in *in)
 	/* Every byte of the prefix holds its source byte; then D's memory
 	 * goes back as it was, and everything is poisoned again. */
 	for (u64 i = 0; i < done;) {
-		u64 to, from, chunk = done - i, r;
-		if ((r = PAGE_SIZE - ((dp + i) & (PAGE_SIZE - 1))) < chunk)
-			chunk = r;
-		if ((r = PAGE_SIZE - ((sp + i) & (PAGE_SIZE - 1))) < chunk)
-			chunk = r;
+		u64 to, from, chunk = copy_chunk(dp + i, sp + i, done - i);
 		FUZZ_CHECK(model_page(&D, dp + i, true, &to) == 0);
 		FUZZ_CHECK(model_page(&S, sp + i, false, &from) == 0);
 		FUZZ_CHECK(memcmp(host(to), host(from), chunk) == 0);
@@ -484,11 +488,7 @@ static void q_copy(struct fuzz_in *in)
 		i += chunk;
 	}
 	for (u64 i = 0; i < done;) {
-		u64 to, from, chunk = done - i, r;
-		if ((r = PAGE_SIZE - ((dp + i) & (PAGE_SIZE - 1))) < chunk)
-			chunk = r;
-		if ((r = PAGE_SIZE - ((sp + i) & (PAGE_SIZE - 1))) < chunk)
-			chunk = r;
+		u64 to, from, chunk = copy_chunk(dp + i, sp + i, done - i);
 		model_page(&D, dp + i, true, &to);
 		model_page(&S, sp + i, false, &from);
 		poison(to, chunk, true);

@@ -5,6 +5,7 @@
 #include "memlayout.h"
 #include "slotgate/gates.h"
 #include "console.h"
+#include "coreclock.h"
 #include "cpu.h"
 #include "flush.h"
 #include "errno.h"
@@ -21,12 +22,36 @@
 static u64 timer_overhead; /* median of the "timer" row, in TSC ticks */
 static struct slot_counters last; /* at the end of the previous report */
 static u64 last_fastpath;         /* cpu->counters.fastpath_calls, likewise */
+static struct coreclock_sample last_clock; /* APERF/MPERF, likewise */
 
 /* The counters a row reports from, as they are now. */
 static void mark_counters(void)
 {
 	last = this_cpu()->slots.counters;
 	last_fastpath = this_cpu()->counters.fastpath_calls;
+	cpu_core_clock_sample(&last_clock);
+}
+
+/* The row's figures in core cycles, where the CPU has APERF/MPERF: its
+ * TSC-tick statistics scaled by the core clock's mean ratio to the
+ * reference clock over the row (coreclock.h), measured from the previous
+ * report to this one, the same window as the counters.  A JSON fragment
+ * (",\"core_median\":..."), empty where there is no such figure. */
+static u64 core_fields(char *buf, size_t size, const struct bench_stats *s)
+{
+	struct coreclock_sample now;
+	struct coreclock_ratio r;
+	buf[0] = '\0';
+	cpu_core_clock_sample(&now);
+	if (!coreclock_ratio(&last_clock, &now, &r))
+		return 0;
+	u64 median = coreclock_cycles(s->median, &r);
+	ksnprintf(buf, size,
+		  ",\"core_median\":%lu,\"core_p10\":%lu,\"core_p90\":%lu,"
+		  "\"core_min\":%lu,\"core_milli\":%lu,\"c0_milli\":%lu",
+		  median, coreclock_cycles(s->p10, &r), coreclock_cycles(s->p90, &r),
+		  coreclock_cycles(s->min, &r), r.core_milli, r.c0_milli);
+	return median;
 }
 
 static void print_env(void)
@@ -36,10 +61,12 @@ static void print_env(void)
 		"\"family\":%u,\"model\":%u,\"pcid\":%d,\"invpcid\":%d,\"pge\":%d,"
 		"\"nx\":%d,\"smep\":%d,\"smap\":%d,\"x2apic\":%d,"
 		"\"invariant_tsc\":%d,\"rdtscp\":%d,\"tsc_hz\":%lu,"
-		"\"tsc_source\":\"%s\",\"flush\":\"%s\"}\n",
+		"\"tsc_source\":\"%s\",\"aperfmperf\":%d,\"core_clock\":\"%s\","
+		"\"flush\":\"%s\"}\n",
 		f->vendor, f->brand, f->hypervisor, f->family, f->model, f->pcid,
 		f->invpcid, f->pge, f->nx, f->smep, f->smap, f->x2apic,
-		f->invariant_tsc, f->rdtscp, f->tsc_hz, f->tsc_source, FLUSH_NAME);
+		f->invariant_tsc, f->rdtscp, f->tsc_hz, f->tsc_source, f->aperfmperf,
+		f->core_clock_note, FLUSH_NAME);
 }
 
 /* Kernel work per round trip: the counters moved between the previous
@@ -48,7 +75,8 @@ static void print_row(const char *name, u64 param, u64 cold,
 		      const struct bench_stats *s, u64 overhead, u64 samples)
 {
 	const struct slot_counters *now = &this_cpu()->slots.counters;
-	char mech[BENCH_NAME_MAX + 8];
+	char mech[BENCH_NAME_MAX + 8], core[160];
+	u64 core_median = core_fields(core, sizeof(core), s);
 	/* "MECHANISM[/BENCH]": "slot" is this build's strategy, "cr3" names
 	 * its PCID variant in PCID builds; the bench defaults to a round trip. */
 	const char *slash = name;
@@ -68,13 +96,13 @@ static void print_row(const char *name, u64 param, u64 cold,
 		"\"median\":%lu,\"p10\":%lu,\"p90\":%lu,\"min\":%lu,\"max\":%lu,"
 		"\"n\":%lu,\"cold\":%lu,\"overhead\":%lu,\"unit\":\"tsc\","
 		"\"cr3_writes\":%lu,\"invlpgs\":%lu,\"invpcids\":%lu,"
-		"\"pml4e_writes\":%lu,\"fastpath\":%lu,\"counters_per\":%lu}\n",
+		"\"pml4e_writes\":%lu,\"fastpath\":%lu,\"counters_per\":%lu%s}\n",
 		mech, bench, param, s->median, s->p10, s->p90, s->min, s->max, s->n, cold,
 		overhead, now->cr3_writes - last.cr3_writes,
 		now->invlpgs - last.invlpgs, now->invpcids - last.invpcids,
 		now->pml4e_writes - last.pml4e_writes,
-		this_cpu()->counters.fastpath_calls - last_fastpath, samples);
-	summary_add(mech, bench, s);
+		this_cpu()->counters.fastpath_calls - last_fastpath, samples, core);
+	summary_add(mech, bench, s, core_median);
 }
 
 i64 bench_record_user(u64 uname, u64 usamples, u64 count, u64 param, u64 calls)

@@ -8,6 +8,7 @@
 struct summary_row {
 	char mech[BENCH_NAME_MAX + 8];
 	struct bench_stats s;
+	u64 core_median; /* 0: no core-cycle figure */
 };
 
 static struct summary_row rows[SUMMARY_MAX_ROWS];
@@ -34,7 +35,8 @@ void summary_reset(void)
 	dropped = 0;
 }
 
-void summary_add(const char *mech, const char *bench, const struct bench_stats *s)
+void summary_add(const char *mech, const char *bench, const struct bench_stats *s,
+		 u64 core_median)
 {
 	if (strcmp(bench, "roundtrip") != 0)
 		return;
@@ -50,6 +52,7 @@ void summary_add(const char *mech, const char *bench, const struct bench_stats *
 	memcpy(r->mech, mech, n);
 	r->mech[n] = '\0';
 	r->s = *s;
+	r->core_median = core_median;
 }
 
 /* What CPUID's hypervisor leaf says runs us, in words. */
@@ -111,9 +114,11 @@ void summary_print(int err, i64 code)
 		f->tsc_source, f->invariant_tsc ? "yes" : "no", f->pcid ? "yes" : "no",
 		f->invpcid ? "yes" : "no");
 	kprintf("unit: TSC ticks (QEMU icount: instructions), timer overhead %lu"
-		" subtracted\n\n", overhead);
-	kprintf("%-16s%12s%12s%12s%10s%8s\n", "mechanism", "median", "p10", "p90",
-		"/syscall", "n");
+		" subtracted\n", overhead);
+	kprintf("core cycles: %s\n\n", f->core_clock ? "the median scaled by APERF/MPERF"
+						    : f->core_clock_note);
+	kprintf("%-16s%11s%10s%10s%9s%12s%7s\n", "mechanism", "median", "p10", "p90",
+		"/syscall", "core cycles", "n");
 	/* In plot.py's order; a selection sort over a dozen rows. */
 	for (size_t k = 0; k < nrows; k++) {
 		size_t best = nrows;
@@ -125,10 +130,12 @@ void summary_print(int err, i64 code)
 			break;
 		shown[best] = true;
 		const struct summary_row *r = &rows[best];
-		char x[16];
+		char x[16], core[24] = "-";
 		ratio(x, sizeof(x), r->s.median, syscall);
-		kprintf("%-16s%12lu%12lu%12lu%10s%8lu\n", r->mech, r->s.median,
-			r->s.p10, r->s.p90, x, r->s.n);
+		if (r->core_median)
+			ksnprintf(core, sizeof(core), "%lu", r->core_median);
+		kprintf("%-16s%11lu%10lu%10lu%9s%12s%7lu\n", r->mech, r->s.median,
+			r->s.p10, r->s.p90, x, core, r->s.n);
 	}
 	if (dropped)
 		kprintf("(%zu more round-trip rows on COM1)\n", dropped);

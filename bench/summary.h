@@ -22,8 +22,10 @@
 
 void summary_reset(void);
 /* One reported row: @mech as printed ("slot-reload", "cr3-pcid"), @bench
- * ("roundtrip" for a round trip; others are sweeps and ignored). */
-void summary_add(const char *mech, const char *bench, const struct bench_stats *s);
+ * ("roundtrip" for a round trip; others are sweeps and ignored), its
+ * median in core cycles @core_median (0: not measured; coreclock.h). */
+void summary_add(const char *mech, const char *bench, const struct bench_stats *s,
+		 u64 core_median);
 /* The end screen, with the first "timer" row's median as the overhead
  * the round trips had subtracted.  @err, @code: the run's result, as
  * BENCH_DONE has them. */

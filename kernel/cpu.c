@@ -3,8 +3,10 @@
 #include "trap.h"
 #include "arch/x86.h"
 #include "console.h"
+#include "coreclock.h"
 #include "kernel.h"
 #include "kstring.h"
+#include "percpu.h"
 #include "pit.h"
 #include "pmtimer.h"
 #include "tsc_rate.h"
@@ -63,6 +65,10 @@ void cpu_detect(void)
 	f->pat = r[3] & (1u << 16);
 	f->mce = r[3] & (1u << 7);
 	bool hv = r[2] & (1u << 31);
+	if (max >= 6) {
+		cpuid(6, 0, r);
+		f->aperfmperf = r[2] & (1u << 0);
+	}
 	if (max >= 7) {
 		cpuid(7, 0, r);
 		f->smep = r[1] & (1u << 7);
@@ -285,6 +291,55 @@ void cpu_delay_us(u64 us)
 		pause();
 }
 
+static void read_core_clock(void *out)
+{
+	u64 *v = out;
+	v[0] = rdmsr(MSR_MPERF);
+	v[1] = rdmsr(MSR_APERF);
+}
+
+/* Read both twice around a busy spin of 10,000 TSC ticks: each read must
+ * not fault and each counter must move (the core stays in C0 meanwhile).
+ * A hypervisor may advertise the pair and #GP, or hand out zeros for an
+ * MSR it does not know (QEMU's TCG, KVM with ignore_msrs). */
+const char *cpu_core_clock_try(void)
+{
+	struct fault_info info;
+	u64 a[2], b[2];
+
+	if (trap_catch(read_core_clock, a, &info) >= 0)
+		return "none: RDMSR of IA32_MPERF/APERF faults";
+	for (u64 t = rdtsc(); rdtsc() - t < 10000;)
+		pause();
+	if (trap_catch(read_core_clock, b, &info) >= 0)
+		return "none: RDMSR of IA32_MPERF/APERF faults";
+	if (b[0] <= a[0] || b[1] <= a[1])
+		return "none: IA32_MPERF/APERF do not count";
+	return NULL;
+}
+
+void cpu_probe_core_clock(void)
+{
+	struct cpu_features *f = &cpu_features;
+	const char *why = f->aperfmperf ? cpu_core_clock_try()
+					: "none: CPUID.06H:ECX[0] is 0";
+	f->core_clock = !why;
+	f->core_clock_note = why ? why : "aperf/mperf";
+}
+
+void cpu_core_clock_sample(struct coreclock_sample *s)
+{
+	*s = (struct coreclock_sample){.cpu = this_cpu()->id};
+	if (!cpu_features.core_clock)
+		return;
+	/* The same order every time, so the three windows two samples span
+	 * are of one length, shifted by a few instructions. */
+	s->mperf = rdmsr(MSR_MPERF);
+	s->aperf = rdmsr(MSR_APERF);
+	s->tsc = rdtsc();
+	s->valid = true;
+}
+
 void cpu_print(void)
 {
 	const struct cpu_features *f = &cpu_features;
@@ -296,4 +351,5 @@ void cpu_print(void)
 		f->pcid, f->invpcid, f->pge, f->nx, f->smep, f->smap, f->x2apic,
 		f->invariant_tsc, f->rdtscp);
 	kprintf("cpu: tsc %lu Hz (from %s)\n", f->tsc_hz, f->tsc_source);
+	kprintf("cpu: core clock %s\n", f->core_clock_note);
 }

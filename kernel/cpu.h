@@ -18,6 +18,9 @@ struct cpu_features {
 	bool tsc_deadline;
 	bool pat;
 	bool mce;            /* CPUID.1:EDX.MCE: #MC can be reported (CR4.MCE) */
+	bool aperfmperf;     /* CPUID.06H:ECX[0]: IA32_APERF/MPERF claimed */
+	bool core_clock;     /* ... and readable (cpu_probe_core_clock()) */
+	const char *core_clock_note; /* why not, or "aperf/mperf" */
 	u64 tsc_hz;
 	const char *tsc_source; /* tsc_rate.h's, "hypervisor", "pit",
 				   "acpi-pm-timer" */
@@ -48,6 +51,21 @@ void cpu_enable_protection(void);
 void cpu_measure_tsc(void);
 /* Spin @us microseconds on the TSC (cpu_measure_tsc() first). */
 void cpu_delay_us(u64 us);
+/* Where CPUID claims IA32_APERF and IA32_MPERF, try them once
+ * (cpu_core_clock_try()); sets core_clock and core_clock_note.  After
+ * idt_init(): a read that #GPs is caught. */
+void cpu_probe_core_clock(void);
+/* Read the pair twice around a short spin: NULL when both reads worked
+ * and both counters moved, else why not ("none: ..." - a fault, or
+ * counters that stand still).  Whatever CPUID says (the tests run it on
+ * CPUs without the pair). */
+const char *cpu_core_clock_try(void);
+struct coreclock_sample;
+/* This CPU's TSC, APERF and MPERF, back to back (coreclock.h); invalid
+ * where core_clock is false.  Ring 0.  An interrupt between two of the
+ * reads skews that sample by its length: noise against a bench row's
+ * window of milliseconds. */
+void cpu_core_clock_sample(struct coreclock_sample *s);
 /* One line per fact, for the boot log. */
 void cpu_print(void);
 

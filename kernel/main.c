@@ -81,6 +81,7 @@ void kmain(u32 magic, u64 info_phys)
 	bkl_acquire(); /* kernel code holds it (bkl.h) */
 	idt_init();
 	cpu_enable_protection();
+	cpu_probe_core_clock(); /* its RDMSRs may #GP: after idt_init() */
 	percpu_init_slots();
 	pic_disable();
 	smp_read_acpi(&boot_info); /* the FADT's PM timer, for the clocks */

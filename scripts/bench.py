@@ -133,10 +133,32 @@ SWEEPS = [("working-set", "W", "working set (caller and driver each touch W page
 
 
 
+def core_cell(r):
+    """A row's median in core cycles (coreclock.h), starred where its
+    window was not all C0 at the TSC's rate (c0_milli off 1000 by more
+    than 2%): then ticks x dAPERF/dMPERF are not the row's cycles."""
+    if "core_median" not in r:
+        return "-"
+    off = abs(r.get("c0_milli", 1000) - 1000) > 20
+    return f"{r['core_median']}{'*' if off else ''}"
+
+
+def core_clock_line(env, has_core):
+    """What the table's core-cycle column rests on, or why there is none."""
+    if has_core:
+        return ("IA32_APERF/MPERF (CPUID.06H:ECX[0]): the core column is the median "
+                "in core cycles")
+    why = env.get("core_clock") or "not reported by this kernel"
+    return (f"{why}; no core-cycle column.  A KVM guest sees APERF/MPERF only where the "
+            "host passes them through (KVM_X86_DISABLE_EXITS_APERFMPERF) and the VMM "
+            "sets CPUID.06H:ECX[0]; a PC booted from the ISO has them")
+
+
 def print_table(accel, accel_line, env, rows, pcid_in=()):
     """One accelerator's block.  pcid_in: the accelerators whose tables
     have a cr3-pcid row, named when this one has none."""
     unit = unit_for(accel)
+    has_core = any("core_median" in r for r in rows)
     feats = " ".join(k for k in ("pcid", "invpcid", "pge", "nx", "smep", "smap",
                                  "x2apic", "invariant_tsc", "rdtscp") if env.get(k))
     print()
@@ -152,28 +174,31 @@ def print_table(accel, accel_line, env, rows, pcid_in=()):
               "nothing about hardware.")
     if accel == "kvm" and "vmx/svm" in accel_line and "no vmx" in accel_line:
         print("   NOTE: paravirtual KVM without vmx/svm: figures are not hardware costs.")
-    if accel == "kvm" and not env.get("invariant_tsc"):
-        print("   WARNING: the guest sees no invariant TSC (CPUID 0x80000007 EDX[8]): "
+    if accel in ("kvm", "pc") and not env.get("invariant_tsc"):
+        print("   WARNING: the CPU shows no invariant TSC (CPUID 0x80000007 EDX[8]): "
               "ticks per operation may move with the core's clock; pin the CPU "
               "frequency (docs/bench.md)")
-    elif accel == "kvm":
+    elif accel in ("kvm", "pc") and not has_core:
         print("   NOTE: TSC ticks are at the fixed TSC rate, not core cycles: pin the "
               "CPU frequency (no turbo) for ticks = cycles (docs/bench.md)")
+    if accel in ("kvm", "pc"):
+        print(f"   core clock: {core_clock_line(env, has_core)}")
     trips = [r for r in rows if r.get("bench", "roundtrip") == "roundtrip"]
     base = next((r["median"] for r in trips if r["mechanism"] == "syscall"), 0)
     # The second reference: cr3-pcid where the build has PCIDs, else cr3.
     ref_name = "cr3-pcid" if any(r["mechanism"] == "cr3-pcid" for r in trips) else "cr3"
     ref = next((r["median"] for r in trips if r["mechanism"] == ref_name), 0)
-    ns = unit == "tsc-ticks" and accel == "kvm" and env.get("tsc_hz")
+    ns = unit == "tsc-ticks" and accel in ("kvm", "pc") and env.get("tsc_hz")
     print("   TLB-miss counts: not measured (Slotgate reads no PMU; no guest here has one)")
     if ref_name == "cr3" and trips:
         where = [a for a in pcid_in if a != accel]
         print(f"   (no cr3-pcid row here, this build has no PCIDs: ratios to cr3; "
               + (f"cr3-pcid is in the {', '.join(where)} table)" if where
                  else "no table in this run has cr3-pcid)"))
+    core_col = f"{'core':>9}" if has_core else ""
     if trips:
         print(f"   {'mechanism':<14}{'median':>9}{'p10':>8}{'p90':>8}{'min':>8}"
-              f"  {'unit':<13}{'ns':>7}{'/syscall':>9}{'/' + ref_name:>10}"
+              f"  {'unit':<13}{'ns':>7}{core_col}{'/syscall':>9}{'/' + ref_name:>10}"
               "   kernel work per round trip")
     timer = None
     for r in sorted(trips, key=lambda r: mech_key(r["mechanism"])):
@@ -183,11 +208,16 @@ def print_table(accel, accel_line, env, rows, pcid_in=()):
         ns_s = f"{r['median'] * 1e9 / env['tsc_hz']:.1f}" if ns else "-"
         ratio = f"{r['median'] / base:.2f}" if base else "-"
         ratio2 = f"{r['median'] / ref:.2f}" if ref else "-"
+        core = f"{core_cell(r):>9}" if has_core else ""
         print(f"   {r['mechanism']:<14}{r['median']:>9}{r['p10']:>8}{r['p90']:>8}"
-              f"{r['min']:>8}  {unit:<13}{ns_s:>7}{ratio:>9}{ratio2:>10}   {per_trip(r)}")
+              f"{r['min']:>8}  {unit:<13}{ns_s:>7}{core}{ratio:>9}{ratio2:>10}   "
+              f"{per_trip(r)}")
     if timer:
         print(f"   (timer overhead {timer['median']} {unit} subtracted; "
               f"n={timer['n']} samples per row, first sample reported apart)")
+    if has_core:
+        print("   (core: the median in core cycles, ticks x dAPERF/dMPERF over the row; "
+              "rows with a C0 share off 1.000 are marked *)")
     sweeps = [r for r in rows if r.get("bench", "roundtrip") != "roundtrip"]
     known = {b for b, _, _ in SWEEPS}
     by_bench = {}
@@ -363,7 +393,9 @@ def main():
         json.dump({"env": env_all, "results": results}, f, indent=1)
     fields = ["accel", "flush", "mechanism", "bench", "param", "median", "p10",
               "p90", "min", "max", "n", "cold", "overhead", "unit", "cr3_writes",
-              "invlpgs", "invpcids", "pml4e_writes", "fastpath", "counters_per"]
+              "invlpgs", "invpcids", "pml4e_writes", "fastpath", "counters_per",
+              "core_median", "core_p10", "core_p90", "core_min", "core_milli",
+              "c0_milli"]
     with open(os.path.join(args.out, "results.csv"), "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
         w.writeheader()

@@ -3,10 +3,17 @@
 accelerator (scripts/bench.py plan()), on made-up hosts: a KVM host runs
 every strategy its CPU can, each skip said; a host without KVM runs
 reload under tcg; the exact references (icount, Bochs) are always there,
-once each.  Also the --dry-run command line.  KTAP out."""
+once each.  Also the --dry-run command line, and the cycle table's
+core-cycle column (APERF/MPERF) from a made-up COM1 log, as a PC's would
+read: shown, starred where the row was not all C0, or said to be absent
+and why.  KTAP out."""
+import contextlib
+import io
+import json
 import os
 import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
@@ -69,9 +76,62 @@ def case_dry_run_boots_nothing():
             and lines[0] == "tcg=b/reload/i.iso" and "booting" not in p.stderr)
 
 
+def bench_line(mech, median, **core):
+    row = {"mechanism": mech, "bench": "roundtrip", "param": 0, "median": median,
+           "p10": median, "p90": median, "min": median, "max": median, "n": 2000,
+           "cold": median, "overhead": 0, "unit": "tsc", "counters_per": 2000}
+    return "BENCH " + json.dumps(dict(row, **core))
+
+
+def table_from_log(env, lines):
+    """bench.py's table for a saved COM1 log (pc=log:FILE), as printed."""
+    env = dict({"vendor": "GenuineIntel", "cpu": "made up", "tsc_hz": 3000000000,
+                "tsc_source": "cpuid-0x15", "invariant_tsc": 1, "flush": "reload"}, **env)
+    log = "\n".join(["BENCH_ENV " + json.dumps(env)] + lines +
+                    ['BENCH_DONE {"error":0,"exit":0}']) + "\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "com1.log")
+        with open(path, "w") as f:
+            f.write(log)
+        p = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "bench.py"),
+                            "--out", tmp, f"pc=log:{path}"], capture_output=True, text=True)
+        with open(os.path.join(tmp, "results.csv")) as f:
+            csv_text = f.read()
+    return p.returncode, p.stdout, csv_text
+
+
+def row_of(out, mech):
+    return next((l.split() for l in out.splitlines() if l.split()[:1] == [mech]), [])
+
+
+def case_table_core_cycles():
+    # A turbo row (core 1.4 x the reference) and one whose window was 10%
+    # idle: its figure is starred.
+    rc, out, csv_text = table_from_log(
+        {"aperfmperf": 1, "core_clock": "aperf/mperf"},
+        [bench_line("timer", 20),
+         bench_line("syscall", 100, core_median=140, core_milli=1400, c0_milli=1000),
+         bench_line("slot-reload", 500, core_median=700, core_milli=1400, c0_milli=900)])
+    head = next((l.split() for l in out.splitlines() if "mechanism" in l), [])
+    sysc, slot = row_of(out, "syscall"), row_of(out, "slot-reload")
+    return (rc == 0 and "core" in head and head.index("core") == head.index("ns") + 1
+            and sysc[head.index("core")] == "140" and slot[head.index("core")] == "700*"
+            and "core clock: IA32_APERF/MPERF" in out and ",140," in csv_text)
+
+
+def case_table_no_core_says_why():
+    rc, out, _ = table_from_log(
+        {"aperfmperf": 0, "core_clock": "none: CPUID.06H:ECX[0] is 0"},
+        [bench_line("timer", 20), bench_line("syscall", 100)])
+    head = next((l.split() for l in out.splitlines() if "mechanism" in l), [])
+    return (rc == 0 and "core" not in head and row_of(out, "syscall")[1] == "100"
+            and "core clock: none: CPUID.06H:ECX[0] is 0; no core-cycle column" in out
+            and "pin the CPU frequency" in out)
+
+
 CASES = [case_kvm_every_strategy, case_kvm_without_invpcid, case_kvm_without_pcid,
          case_no_kvm_is_tcg, case_paravirtual_kvm_is_tcg, case_references_once,
-         case_dry_run_boots_nothing]
+         case_dry_run_boots_nothing, case_table_core_cycles, case_table_no_core_says_why]
 
 
 def main():

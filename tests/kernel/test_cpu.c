@@ -6,6 +6,7 @@
 #include "bkl.h"
 #include "bootinfo.h"
 #include "console.h"
+#include "coreclock.h"
 #include "cpu.h"
 #include "fbcon.h"
 #include "kstring.h"
@@ -61,6 +62,47 @@ KTEST(tsc_rate_known)
 	for (unsigned i = 0; i < 1000000 && b == a; i++)
 		b = rdtsc();
 	KT_EXPECT(b > a);
+}
+
+/* The core clock (coreclock.h) is used exactly when CPUID claims it and
+ * the probe found it counting, and then two samples around a busy loop
+ * give a figure; otherwise samples are invalid and give none.  No
+ * emulator here has APERF/MPERF: there the second half runs on a PC. */
+KTEST(core_clock_follows_the_probe)
+{
+	const struct cpu_features *f = &cpu_features;
+	struct coreclock_sample a, b;
+	struct coreclock_ratio r;
+
+	KT_EXPECT(f->core_clock_note != NULL);
+	KT_EXPECT(!f->core_clock || f->aperfmperf);
+	cpu_core_clock_sample(&a);
+	for (u64 t = rdtsc(); rdtsc() - t < 100000;)
+		pause();
+	cpu_core_clock_sample(&b);
+	KT_EXPECT_EQ(a.valid, f->core_clock);
+	KT_EXPECT_EQ(coreclock_ratio(&a, &b, &r), f->core_clock);
+	if (f->core_clock) {
+		KT_EXPECT(r.aperf > 0 && r.mperf > 0);
+		KT_EXPECT(strcmp(f->core_clock_note, "aperf/mperf") == 0);
+	} else {
+		KT_EXPECT(strncmp(f->core_clock_note, "none: ", 6) == 0);
+	}
+}
+
+/* The probe itself, run whatever CPUID says: on a CPU without the pair
+ * (every emulator here) it must come back with a reason - Bochs #GPs on
+ * the RDMSR, QEMU's TCG reads 0 for an MSR it does not know - and the
+ * kernel must go on.  Where CPUID does claim them it must agree with the
+ * boot's probe. */
+KTEST(core_clock_probe_refuses_missing_msrs)
+{
+	const char *why = cpu_core_clock_try();
+	kprintf("# core clock probe: %s\n", why ? why : "counting");
+	if (!cpu_features.aperfmperf)
+		KT_EXPECT(why != NULL);
+	else
+		KT_EXPECT_EQ(why == NULL, cpu_features.core_clock);
 }
 
 static void read_at(void *p) { (void)*(volatile u64 *)p; }

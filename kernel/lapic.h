@@ -7,7 +7,9 @@
  * core crystal clock where CPUID 0x15 gives it and a measurement agrees,
  * else measured against the TSC (whose rate cpu_measure_tsc() found
  * first, from CPUID or the PIT); an implausible rate stops the kernel.
- * Every interrupt handler's return path sends the EOI (trap.c).
+ * Every interrupt handler's return path sends the EOI (trap.c).  NMIs
+ * arrive on the LINT pin(s) the MADT names for each CPU (LINT1 where it
+ * names none: acpi.h), the other LINT pin masked.
  */
 #ifndef SLOTGATE_LAPIC_H
 #define SLOTGATE_LAPIC_H
@@ -31,8 +33,14 @@ u32 lapic_id(void);
 /* Physical address of the LAPIC registers (IA32_APIC_BASE). */
 u64 lapic_phys(void);
 /* An application processor's LAPIC, set up as lapic_init() sets the
- * BSP's (the timer is not started). */
+ * BSP's (the timer is not started).  Both deliver NMIs from the LINT
+ * pin(s) acpi_nmi_pins() gives for this CPU's APIC ID, in the MADT that
+ * smp_read_acpi() parsed (which must come first), every other LINT pin
+ * masked; the BSP logs the answer and its source, an AP only where its
+ * own differs. */
 void lapic_init_ap(void);
+/* This CPU's LVT LINT0 (@pin 0) or LINT1 (@pin 1) register, for tests. */
+u32 lapic_lvt_lint(unsigned pin);
 /* Interprocessor interrupts (SDM 3A §11.6): INIT, STARTUP with the page
  * number of the start address, and a fixed @vector.  false when the
  * LAPIC did not send it in time. */

@@ -261,12 +261,25 @@ static void start_all(const struct acpi_info *info, u64 tramp)
  * LAPIC is set up, the bring-up the MADT after. */
 static struct acpi_info acpi;
 static int acpi_err = ACPI_E_NO_RSDP;
+static bool acpi_read;
 
 void smp_read_acpi(const struct mb2_info *mb)
 {
 	acpi_err = acpi_parse(mb->rsdp, mb->rsdp_len, acpi_map, NULL, &acpi);
-	if (!acpi_err)
-		pmtimer_init(acpi.pm_timer_port, acpi.pm_timer_32bit);
+	acpi_read = true;
+	if (acpi_err)
+		return;
+	pmtimer_init(acpi.pm_timer_port, acpi.pm_timer_32bit);
+	if (acpi.nmis_bad_lint || acpi.nmis_dropped)
+		kprintf("acpi: MADT NMI entries left out: %u naming a LINT# other "
+			"than 0 or 1, %u past %u\n",
+			acpi.nmis_bad_lint, acpi.nmis_dropped, ACPI_MAX_NMIS);
+}
+
+const struct acpi_info *smp_acpi_info(void)
+{
+	BUG_ON(!acpi_read); /* main.c's boot order: the tables come first */
+	return acpi_err ? NULL : &acpi;
 }
 
 void smp_init(const struct mb2_info *mb)

@@ -326,7 +326,9 @@ void lapic_init(void)
 
 	/* Firmware may hand over in x2APIC mode (EN and EXTD set); kept so,
 	 * as leaving it needs a trip through disabled, and every CPU follows
-	 * the BSP. */
+	 * the BSP.  A BSP whose APIC ID needs more than 8 bits comes so (the
+	 * xAPIC ID register holds 8, SDM 3A §11.4.6) and must stay so: from
+	 * here on its ID, its IPIs and its MADT lookups are 32 bits wide. */
 	x2apic = (base & APIC_BASE_EXTD) && (base & APIC_BASE_ENABLE);
 	set_mode(x2apic);
 	if (!x2apic) {

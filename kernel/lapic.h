@@ -41,6 +41,15 @@ u64 lapic_phys(void);
 void lapic_init_ap(void);
 /* This CPU's LVT LINT0 (@pin 0) or LINT1 (@pin 1) register, for tests. */
 u32 lapic_lvt_lint(unsigned pin);
+/* Whether an IPI can name the CPU with APIC ID @apic_id as its one
+ * destination, with the LAPICs in x2APIC mode or not.  xAPIC: the ICR's
+ * destination is 8 bits (SDM 3A §11.6.1), and 0xFF there is the broadcast
+ * to all (§11.6.2.1), so only IDs up to 0xFE; x2APIC: all 32 bits
+ * (§11.12.9, §11.12.10), 0xFFFFFFFF being the broadcast.  Pure. */
+static inline bool lapic_id_addressable(u32 apic_id, bool x2apic)
+{
+	return x2apic ? apic_id != 0xffffffffu : apic_id < 0xffu;
+}
 /* Interprocessor interrupts (SDM 3A §11.6): INIT, STARTUP with the page
  * number of the start address, and a fixed @vector.  false when the
  * LAPIC did not send it in time. */

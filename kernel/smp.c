@@ -234,10 +234,16 @@ static void start_all(const struct acpi_info *info, u64 tramp)
 		u32 apic = info->cpus[i].apic_id;
 		if (apic == me)
 			continue;
-		if (online == SMP_MAX_CPUS || apic > 0xff) {
-			kprintf("smp: cpu apic %u left out (%s)\n", apic,
-				apic > 0xff ? "x2APIC ID above 255: not supported"
-					    : "SMP_MAX_CPUS");
+		/* An x2APIC ID above 254 is startable in x2APIC mode only:
+		 * xAPIC's 8-bit destination cannot name it (lapic.h). */
+		if (!lapic_id_addressable(apic, lapic_x2apic())) {
+			kprintf("smp: cpu apic %u left out (APIC ID above 254: the "
+				"LAPICs run in xAPIC mode, whose IPIs cannot name it)\n",
+				apic);
+			continue;
+		}
+		if (online == SMP_MAX_CPUS) {
+			kprintf("smp: cpu apic %u left out (SMP_MAX_CPUS)\n", apic);
 			continue;
 		}
 		struct cpu *cpu = new_cpu(online, apic);

@@ -3,9 +3,10 @@
  *
  * Offsets are the ACPI 6.5 specification's: RSDP §5.2.5.3, the system
  * description table header §5.2.6, RSDT §5.2.7, XSDT §5.2.8, MADT
- * §5.2.12 with its Processor Local APIC (§5.2.12.2), Local APIC Address
- * Override (§5.2.12.8) and Processor Local x2APIC (§5.2.12.12) entries,
- * FADT §5.2.9 (its PM timer only).
+ * §5.2.12 with its Processor Local APIC (§5.2.12.2), Local APIC NMI
+ * (§5.2.12.7), Local APIC Address Override (§5.2.12.8), Processor Local
+ * x2APIC (§5.2.12.12) and Local x2APIC NMI (§5.2.12.13) entries, FADT
+ * §5.2.9 (its PM timer only).
  * Fields are read with memcpy: tables need not be aligned.
  */
 #include "acpi.h"
@@ -17,10 +18,15 @@
 #define MADT_ENTRIES 44 /* header, local APIC address, flags */
 
 #define MADT_LAPIC 0
+#define MADT_LAPIC_NMI 4
 #define MADT_LAPIC_OVERRIDE 5
 #define MADT_X2APIC 9
+#define MADT_X2APIC_NMI 0xa
 #define MADT_ENABLED 1u
 #define MADT_PCAT_COMPAT 1u
+#define MPS_POLARITY_MASK 3u      /* MPS INTI flags bits 1:0 (§5.2.12.5) */
+#define MPS_POLARITY_ACTIVE_LOW 3u
+#define NMI_CONVENTION_LINT 1u    /* the MP specification's NMI pin */
 
 #define FADT_PM_TMR_BLK 76
 #define FADT_FLAGS 112
@@ -29,6 +35,7 @@
 #define FADT_HW_REDUCED (1u << 20)
 #define GAS_SYSTEM_IO 1 /* Generic Address Structure space (§5.2.3.2) */
 
+static u16 rd16(const u8 *p) { u16 v; memcpy(&v, p, 2); return v; }
 static u32 rd32(const u8 *p) { u32 v; memcpy(&v, p, 4); return v; }
 static u64 rd64(const u8 *p) { u64 v; memcpy(&v, p, 8); return v; }
 
@@ -88,6 +95,20 @@ static void add_cpu(struct acpi_info *out, u32 apic_id, u32 uid, bool x2apic)
 	out->cpus[out->ncpus++] = (struct acpi_cpu){apic_id, uid, x2apic};
 }
 
+/* Record an NMI entry; one naming a pin the LAPIC lacks is left out. */
+static void add_nmi(struct acpi_info *out, struct acpi_nmi nmi)
+{
+	if (nmi.lint > 1) {
+		out->nmis_bad_lint++;
+		return;
+	}
+	if (out->nnmis == ACPI_MAX_NMIS) {
+		out->nmis_dropped++;
+		return;
+	}
+	out->nmis[out->nnmis++] = nmi;
+}
+
 /* One MADT entry of @len bytes at @e (inside the table). */
 static int madt_entry(const u8 *e, u32 len, struct acpi_info *out)
 {
@@ -107,6 +128,20 @@ static int madt_entry(const u8 *e, u32 len, struct acpi_info *out)
 			out->cpus_disabled++;
 		else
 			add_cpu(out, rd32(e + 4), rd32(e + 12), true);
+		return ACPI_OK;
+	case MADT_LAPIC_NMI: /* UID at 2, flags at 3, LINT# at 5 */
+		if (len < 6)
+			return ACPI_E_MADT;
+		add_nmi(out, (struct acpi_nmi){.uid = e[2], .all_cpus = e[2] == 0xff,
+					       .flags = rd16(e + 3), .lint = e[5]});
+		return ACPI_OK;
+	case MADT_X2APIC_NMI: /* flags at 2, UID at 4, LINT# at 8 */
+		if (len < 12)
+			return ACPI_E_MADT;
+		add_nmi(out, (struct acpi_nmi){.uid = rd32(e + 4),
+					       .all_cpus = rd32(e + 4) == 0xffffffffu,
+					       .x2apic = true, .flags = rd16(e + 2),
+					       .lint = e[8]});
 		return ACPI_OK;
 	case MADT_LAPIC_OVERRIDE:
 		if (len < 12)
@@ -207,6 +242,37 @@ int acpi_parse(const void *rsdp, u32 rsdp_len, acpi_map_fn map, void *ctx,
 		return err;
 	*out = info;
 	return ACPI_OK;
+}
+
+const struct acpi_cpu *acpi_cpu_by_apic_id(const struct acpi_info *info, u32 apic_id)
+{
+	for (u32 i = 0; info && i < info->ncpus; i++)
+		if (info->cpus[i].apic_id == apic_id)
+			return &info->cpus[i];
+	return NULL;
+}
+
+/* The rules are acpi.h's: entries for @cpu's UID or for all processors
+ * add up; the first to name a pin gives its polarity. */
+struct acpi_nmi_pins acpi_nmi_pins(const struct acpi_info *info,
+				   const struct acpi_cpu *cpu)
+{
+	struct acpi_nmi_pins pins = {0};
+
+	for (u32 i = 0; info && i < info->nnmis; i++) {
+		const struct acpi_nmi *n = &info->nmis[i];
+		u8 bit = (u8)(1u << n->lint);
+		if (!n->all_cpus && (!cpu || cpu->uid != n->uid))
+			continue;
+		if (!(pins.lint & bit) &&
+		    (n->flags & MPS_POLARITY_MASK) == MPS_POLARITY_ACTIVE_LOW)
+			pins.active_low |= bit;
+		pins.lint |= bit;
+		pins.from_madt = true;
+	}
+	if (!pins.from_madt)
+		pins.lint = 1u << NMI_CONVENTION_LINT; /* active high */
+	return pins;
 }
 
 const char *acpi_error_name(int err)

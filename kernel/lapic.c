@@ -1,6 +1,7 @@
 /* lapic.c - the local APIC in xAPIC or x2APIC mode: enable, timer, IPIs,
  * EOI (SDM 3A ch. 11). */
 #include "lapic.h"
+#include "acpi.h"
 #include "arch/x86.h"
 #include "bootinfo.h"
 #include "console.h"
@@ -12,6 +13,7 @@
 #include "percpu.h"
 #include "pit.h"
 #include "pmtimer.h"
+#include "smp.h"
 #include "trap.h"
 #include "vm.h"
 
@@ -33,6 +35,7 @@
 #define LVT_MASKED (1u << 16)
 #define LVT_PERIODIC (1u << 17)
 #define LVT_NMI (4u << 8) /* delivery mode NMI (SDM 3A §11.5.1) */
+#define LVT_ACTIVE_LOW (1u << 13) /* LINT0/1: input pin polarity, 1 = low */
 #define APIC_BASE_EXTD (1ull << 10) /* x2APIC mode (SDM 3A §11.12.1) */
 #define APIC_BASE_ENABLE (1ull << 11)
 #define ICR_PENDING (1u << 12)      /* delivery status: send pending */
@@ -50,6 +53,7 @@ extern u64 *kernel_pml4;
 static volatile u32 *lapic;
 static bool x2apic;     /* every CPU runs in the BSP's mode */
 static u32 timer_count; /* initial count for LAPIC_TIMER_HZ at divide 16 */
+static struct acpi_nmi_pins bsp_nmi; /* an AP wired otherwise says so */
 
 /* In x2APIC mode the xAPIC page no longer reaches the LAPIC (SDM 3A
  * §11.12.1.2): the MSRs are the only way in, and they #GP in xAPIC
@@ -109,26 +113,78 @@ bool lapic_in_service(u8 vector)
 	return rd(REG_ISR + (vector / 32u) * 0x10) & (1u << (vector % 32));
 }
 
-/* Enable this CPU's LAPIC: spurious vector 0xff, LINT0 and errors
- * masked, LINT1 delivering NMIs, every priority accepted (TPR 0: firmware
- * may leave it raised), no interrupt left in service.
- *
- * LINT1 is where PCs wire the chipset's NMI (the MP specification's
- * convention; the ACPI MADT's Local APIC NMI entries say so per board,
- * which we do not read yet; QEMU's monitor `nmi` arrives there too):
- * masked, no NMI - a watchdog's, a front-panel button's, a hypervisor's -
- * would ever be seen.  LINT0 is the 8259's
- * ExtINT, which we do not use (main.c masks the PICs). */
-static void enable_this_cpu(void)
+/* The LVT entry of LINT@pin for @nmi: NMI delivery where the MADT (or
+ * the convention) names the pin, with its polarity (SDM 3A §11.5.1,
+ * Figure 11-8: bit 13, 1 = active low); the trigger-mode bit stays 0,
+ * NMI delivery being edge-sensitive whatever it says.  Any other pin
+ * masked. */
+static u32 lint_lvt(struct acpi_nmi_pins nmi, unsigned pin)
 {
+	if (!(nmi.lint & (1u << pin)))
+		return LVT_MASKED;
+	return LVT_NMI | (nmi.active_low & (1u << pin) ? LVT_ACTIVE_LOW : 0);
+}
+
+/* Where NMIs reach this CPU: the MADT's NMI entries for its ACPI UID,
+ * found by APIC ID in the MADT's CPU list (acpi.h's rules). */
+static struct acpi_nmi_pins nmi_pins(void)
+{
+	const struct acpi_info *info = smp_acpi_info();
+	return acpi_nmi_pins(info, acpi_cpu_by_apic_id(info, lapic_id()));
+}
+
+u32 lapic_lvt_lint(unsigned pin)
+{
+	BUG_ON(pin > 1);
+	return rd(pin ? REG_LVT_LINT1 : REG_LVT_LINT0);
+}
+
+/* Enable this CPU's LAPIC: spurious vector 0xff, errors masked, NMIs
+ * delivered on the LINT pin(s) the MADT names for this CPU and the other
+ * masked, every priority accepted (TPR 0: firmware may leave it raised),
+ * no interrupt left in service.  Returns the NMI pins it programmed.
+ *
+ * The MADT's Local APIC NMI and Local x2APIC NMI entries (ACPI 6.5
+ * §5.2.12.7, §5.2.12.13) say per board where the chipset's NMI is wired;
+ * where they name none for this CPU, LINT1, as the MP specification's
+ * convention has it (QEMU's monitor `nmi` arrives there too, and QEMU's
+ * MADT says so).  Masked, no NMI - a watchdog's, a front-panel button's,
+ * a hypervisor's - would ever be seen.  LINT0 is, by the same
+ * convention, the 8259's ExtINT, which we do not use (main.c masks the
+ * PICs): masked unless the MADT names it for NMIs. */
+static struct acpi_nmi_pins enable_this_cpu(void)
+{
+	struct acpi_nmi_pins nmi = nmi_pins();
+
 	wr(REG_TPR, 0);
 	wr(REG_SVR, 0x100 | 0xff); /* software enable, spurious vector 0xff */
-	wr(REG_LVT_LINT0, LVT_MASKED);
-	wr(REG_LVT_LINT1, LVT_NMI);
+	wr(REG_LVT_LINT0, lint_lvt(nmi, 0));
+	wr(REG_LVT_LINT1, lint_lvt(nmi, 1));
 	wr(REG_LVT_ERROR, LVT_MASKED);
 	unsigned eois = lapic_clear_in_service();
 	if (eois)
 		kprintf("lapic: %u interrupt(s) left in service by firmware: EOI'd\n", eois);
+	return nmi;
+}
+
+/* "lapic: NMI on LINT1 (MADT)": where NMIs reach this CPU, and whence
+ * the answer; @ap: an AP wired otherwise than the BSP, named. */
+static void print_nmi_pins(struct acpi_nmi_pins nmi, bool ap)
+{
+	static const char *const pins[] = {"no pin", "LINT0", "LINT1", "LINT0 and LINT1"};
+	static const char *const low[] = {"", ", LINT0 active low", ", LINT1 active low",
+					  ", both active low"};
+	const struct acpi_info *info = smp_acpi_info();
+	const char *why = nmi.from_madt ? "MADT"
+			  : !info	? "MP convention: no MADT"
+			  : info->nnmis ? "MP convention: the MADT names none for this CPU"
+					: "MP convention: the MADT names none";
+	if (ap)
+		kprintf("lapic: cpu apic %u: NMI on %s%s (%s)\n", lapic_id(),
+			pins[nmi.lint & 3], low[nmi.active_low & 3], why);
+	else
+		kprintf("lapic: NMI on %s%s (%s)\n", pins[nmi.lint & 3],
+			low[nmi.active_low & 3], why);
 }
 
 /* Put this CPU's LAPIC in the mode @want_x2apic says, from whatever
@@ -270,7 +326,9 @@ void lapic_init(void)
 
 	/* Firmware may hand over in x2APIC mode (EN and EXTD set); kept so,
 	 * as leaving it needs a trip through disabled, and every CPU follows
-	 * the BSP. */
+	 * the BSP.  A BSP whose APIC ID needs more than 8 bits comes so (the
+	 * xAPIC ID register holds 8, SDM 3A §11.4.6) and must stay so: from
+	 * here on its ID, its IPIs and its MADT lookups are 32 bits wide. */
 	x2apic = (base & APIC_BASE_EXTD) && (base & APIC_BASE_ENABLE);
 	set_mode(x2apic);
 	if (!x2apic) {
@@ -278,7 +336,8 @@ void lapic_init(void)
 			      VM_WRITE | VM_NX | VM_GLOBAL | VM_NOCACHE) != 0);
 		lapic = (volatile u32 *)MMIO_BASE;
 	}
-	enable_this_cpu();
+	bsp_nmi = enable_this_cpu();
+	print_nmi_pins(bsp_nmi, false);
 	irq_set_handler(VEC_TIMER, timer_tick);
 	const char *source;
 	u64 hz = timer_rate(&source);
@@ -319,7 +378,10 @@ u64 lapic_ticks(void) { return this_cpu()->counters.timer_ticks; }
 void lapic_init_ap(void)
 {
 	set_mode(x2apic); /* the BSP's mode, whatever firmware left here */
-	enable_this_cpu();
+	struct acpi_nmi_pins nmi = enable_this_cpu();
+	if (nmi.lint != bsp_nmi.lint || nmi.active_low != bsp_nmi.active_low ||
+	    nmi.from_madt != bsp_nmi.from_madt)
+		print_nmi_pins(nmi, true);
 }
 
 u64 lapic_phys(void) { return rdmsr(MSR_APIC_BASE) & PTE_ADDR; }

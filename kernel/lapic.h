@@ -7,7 +7,9 @@
  * core crystal clock where CPUID 0x15 gives it and a measurement agrees,
  * else measured against the TSC (whose rate cpu_measure_tsc() found
  * first, from CPUID or the PIT); an implausible rate stops the kernel.
- * Every interrupt handler's return path sends the EOI (trap.c).
+ * Every interrupt handler's return path sends the EOI (trap.c).  NMIs
+ * arrive on the LINT pin(s) the MADT names for each CPU (LINT1 where it
+ * names none: acpi.h), the other LINT pin masked.
  */
 #ifndef SLOTGATE_LAPIC_H
 #define SLOTGATE_LAPIC_H
@@ -31,8 +33,23 @@ u32 lapic_id(void);
 /* Physical address of the LAPIC registers (IA32_APIC_BASE). */
 u64 lapic_phys(void);
 /* An application processor's LAPIC, set up as lapic_init() sets the
- * BSP's (the timer is not started). */
+ * BSP's (the timer is not started).  Both deliver NMIs from the LINT
+ * pin(s) acpi_nmi_pins() gives for this CPU's APIC ID, in the MADT that
+ * smp_read_acpi() parsed (which must come first), every other LINT pin
+ * masked; the BSP logs the answer and its source, an AP only where its
+ * own differs. */
 void lapic_init_ap(void);
+/* This CPU's LVT LINT0 (@pin 0) or LINT1 (@pin 1) register, for tests. */
+u32 lapic_lvt_lint(unsigned pin);
+/* Whether an IPI can name the CPU with APIC ID @apic_id as its one
+ * destination, with the LAPICs in x2APIC mode or not.  xAPIC: the ICR's
+ * destination is 8 bits (SDM 3A §11.6.1), and 0xFF there is the broadcast
+ * to all (§11.6.2.1), so only IDs up to 0xFE; x2APIC: all 32 bits
+ * (§11.12.9, §11.12.10), 0xFFFFFFFF being the broadcast.  Pure. */
+static inline bool lapic_id_addressable(u32 apic_id, bool x2apic)
+{
+	return x2apic ? apic_id != 0xffffffffu : apic_id < 0xffu;
+}
 /* Interprocessor interrupts (SDM 3A §11.6): INIT, STARTUP with the page
  * number of the start address, and a fixed @vector.  false when the
  * LAPIC did not send it in time. */

@@ -234,10 +234,16 @@ static void start_all(const struct acpi_info *info, u64 tramp)
 		u32 apic = info->cpus[i].apic_id;
 		if (apic == me)
 			continue;
-		if (online == SMP_MAX_CPUS || apic > 0xff) {
-			kprintf("smp: cpu apic %u left out (%s)\n", apic,
-				apic > 0xff ? "x2APIC ID above 255: not supported"
-					    : "SMP_MAX_CPUS");
+		/* An x2APIC ID above 254 is startable in x2APIC mode only:
+		 * xAPIC's 8-bit destination cannot name it (lapic.h). */
+		if (!lapic_id_addressable(apic, lapic_x2apic())) {
+			kprintf("smp: cpu apic %u left out (APIC ID above 254: the "
+				"LAPICs run in xAPIC mode, whose IPIs cannot name it)\n",
+				apic);
+			continue;
+		}
+		if (online == SMP_MAX_CPUS) {
+			kprintf("smp: cpu apic %u left out (SMP_MAX_CPUS)\n", apic);
 			continue;
 		}
 		struct cpu *cpu = new_cpu(online, apic);
@@ -261,12 +267,25 @@ static void start_all(const struct acpi_info *info, u64 tramp)
  * LAPIC is set up, the bring-up the MADT after. */
 static struct acpi_info acpi;
 static int acpi_err = ACPI_E_NO_RSDP;
+static bool acpi_read;
 
 void smp_read_acpi(const struct mb2_info *mb)
 {
 	acpi_err = acpi_parse(mb->rsdp, mb->rsdp_len, acpi_map, NULL, &acpi);
-	if (!acpi_err)
-		pmtimer_init(acpi.pm_timer_port, acpi.pm_timer_32bit);
+	acpi_read = true;
+	if (acpi_err)
+		return;
+	pmtimer_init(acpi.pm_timer_port, acpi.pm_timer_32bit);
+	if (acpi.nmis_bad_lint || acpi.nmis_dropped)
+		kprintf("acpi: MADT NMI entries left out: %u naming a LINT# other "
+			"than 0 or 1, %u past %u\n",
+			acpi.nmis_bad_lint, acpi.nmis_dropped, ACPI_MAX_NMIS);
+}
+
+const struct acpi_info *smp_acpi_info(void)
+{
+	BUG_ON(!acpi_read); /* main.c's boot order: the tables come first */
+	return acpi_err ? NULL : &acpi;
 }
 
 void smp_init(const struct mb2_info *mb)

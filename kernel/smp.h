@@ -23,14 +23,19 @@
 #define VEC_CALL 0xf0 /* cross-call IPI */
 #define VEC_WAKE 0xf1 /* wake a halted CPU: its handler does nothing */
 
+struct acpi_info;
 struct cpu;
 struct mb2_info;
 
+/* Parse the ACPI tables (acpi.h) once, early: the PM timer is a clock
+ * cpu_measure_tsc() and lapic_init() may need, the MADT's NMI entries
+ * every LAPIC's set-up; smp_init() reads the MADT's CPU list. */
+void smp_read_acpi(const struct mb2_info *mb);
+/* What smp_read_acpi() parsed, read-only; NULL when the tables were
+ * missing or refused.  Not to be called before smp_read_acpi(). */
+const struct acpi_info *smp_acpi_info(void);
 /* Find the CPUs (ACPI MADT through the multiboot2 RSDP) and start every
  * one but the BSP; prints what it found and started. */
-/* Parse the ACPI tables (acpi.h) once, early: the PM timer is a clock
- * cpu_measure_tsc() and lapic_init() may need; smp_init() reads the MADT. */
-void smp_read_acpi(const struct mb2_info *mb);
 void smp_init(const struct mb2_info *mb);
 
 /* CPUs running (the BSP included), and how many the MADT listed. */

@@ -346,3 +346,242 @@ HTEST(acpi_fadt_pm_timer)
 	CHECK_EQ(info.pm_timer_port, 0);
 	CHECK_EQ(info.ncpus, 1);
 }
+
+/* --- NMI entries (ACPI 6.5 §5.2.12.7, §5.2.12.13) ------------------------ */
+
+/* Append the @len byte entry @e to the MADT and re-seal it. */
+static void madt_add(const uint8_t *e, uint8_t len)
+{
+	uint32_t madt_len;
+	memcpy(&madt_len, mem + MADT_AT + 4, 4);
+	memcpy(mem + MADT_AT + madt_len, e, len);
+	put32(MADT_AT + 4, madt_len + len);
+	seal(MADT_AT);
+}
+
+/* A Local APIC NMI entry (type 4, 6 bytes; @len other than 6: cut or
+ * padded). */
+static void lapic_nmi_len(uint8_t uid, uint16_t flags, uint8_t lint, uint8_t len)
+{
+	uint8_t e[16] = {4, len, uid, (uint8_t)flags, (uint8_t)(flags >> 8), lint};
+	madt_add(e, len);
+}
+
+static void lapic_nmi(uint8_t uid, uint16_t flags, uint8_t lint)
+{
+	lapic_nmi_len(uid, flags, lint, 6);
+}
+
+/* A Local x2APIC NMI entry (type 0xA, 12 bytes). */
+static void x2apic_nmi_len(uint32_t uid, uint16_t flags, uint8_t lint, uint8_t len)
+{
+	uint8_t e[16] = {0xa, len, (uint8_t)flags, (uint8_t)(flags >> 8)};
+	memcpy(e + 4, &uid, 4);
+	e[8] = lint;
+	madt_add(e, len);
+}
+
+static void x2apic_nmi(uint32_t uid, uint16_t flags, uint8_t lint)
+{
+	x2apic_nmi_len(uid, flags, lint, 12);
+}
+
+/* An enabled Processor Local x2APIC entry (type 9, 16 bytes). */
+static void x2apic_cpu(uint32_t apic_id, uint32_t uid)
+{
+	uint8_t e[16] = {9, 16};
+	uint32_t enabled = 1;
+	memcpy(e + 4, &apic_id, 4);
+	memcpy(e + 8, &enabled, 4);
+	memcpy(e + 12, &uid, 4);
+	madt_add(e, 16);
+}
+
+#define LINT0 1u
+#define LINT1 2u
+
+HTEST(acpi_nmi_none_is_the_mp_convention)
+{
+	uint8_t rsdp[20];
+	struct acpi_info info;
+	v1(rsdp, 2);
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_OK);
+	CHECK_EQ(info.nnmis, 0);
+	CHECK_EQ(info.nmis_bad_lint, 0);
+	const struct acpi_cpu *c = acpi_cpu_by_apic_id(&info, 1);
+	CHECK(c == &info.cpus[1]);
+	CHECK(acpi_cpu_by_apic_id(&info, 2) == NULL);
+	CHECK(acpi_cpu_by_apic_id(NULL, 0) == NULL);
+	struct acpi_nmi_pins p = acpi_nmi_pins(&info, c);
+	CHECK_EQ(p.lint, LINT1);
+	CHECK_EQ(p.active_low, 0);
+	CHECK(!p.from_madt);
+	p = acpi_nmi_pins(NULL, NULL); /* no MADT at all */
+	CHECK_EQ(p.lint, LINT1);
+	CHECK(!p.from_madt);
+}
+
+/* QEMU's MADT: one type-4 entry, UID 0xFF, LINT1, flags 0. */
+HTEST(acpi_nmi_type4_for_all_cpus)
+{
+	uint8_t rsdp[20];
+	struct acpi_info info;
+	v1(rsdp, 3);
+	lapic_nmi(0xff, 0, 1);
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_OK);
+	CHECK_EQ(info.ncpus, 3);
+	CHECK_EQ(info.madt_entries, 5);
+	CHECK_EQ(info.nnmis, 1);
+	CHECK(info.nmis[0].all_cpus);
+	CHECK(!info.nmis[0].x2apic);
+	CHECK_EQ(info.nmis[0].lint, 1);
+	CHECK_EQ(info.nmis[0].flags, 0);
+	for (uint32_t i = 0; i < info.ncpus; i++) {
+		struct acpi_nmi_pins p = acpi_nmi_pins(&info, &info.cpus[i]);
+		CHECK_EQ(p.lint, LINT1);
+		CHECK_EQ(p.active_low, 0);
+		CHECK(p.from_madt);
+	}
+	/* A CPU the MADT does not list is still one of "all processors". */
+	CHECK(acpi_nmi_pins(&info, NULL).from_madt);
+}
+
+HTEST(acpi_nmi_type4_for_one_uid)
+{
+	uint8_t rsdp[20];
+	struct acpi_info info;
+	v1(rsdp, 3); /* UIDs 0, 1, 2 */
+	lapic_nmi(1, 0, 1);
+	lapic_nmi(2, 0, 0); /* UID 2: LINT0 only, so LINT1 stays masked */
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_OK);
+	CHECK_EQ(info.nnmis, 2);
+	CHECK(!info.nmis[0].all_cpus);
+	CHECK_EQ(info.nmis[0].uid, 1);
+	struct acpi_nmi_pins p = acpi_nmi_pins(&info, &info.cpus[1]);
+	CHECK_EQ(p.lint, LINT1);
+	CHECK(p.from_madt);
+	p = acpi_nmi_pins(&info, &info.cpus[2]);
+	CHECK_EQ(p.lint, LINT0);
+	CHECK(p.from_madt);
+	p = acpi_nmi_pins(&info, &info.cpus[0]); /* named by none */
+	CHECK_EQ(p.lint, LINT1);
+	CHECK(!p.from_madt);
+	p = acpi_nmi_pins(&info, NULL);
+	CHECK(!p.from_madt);
+}
+
+/* Type 0xA for CPUs past 254 and for all; each type applies to a CPU of
+ * either entry kind (the UID is one namespace). */
+HTEST(acpi_nmi_type_0xa_and_either_kind)
+{
+	uint8_t rsdp[36];
+	struct acpi_info info;
+	v2(rsdp, 2); /* xAPIC CPUs 0, 1 with UIDs 0, 1 */
+	x2apic_cpu(300, 400);
+	x2apic_cpu(301, 5);
+	x2apic_nmi(400, 0, 1);
+	x2apic_nmi(0xffffffffu, 0, 0); /* LINT0 of every CPU */
+	lapic_nmi(5, 0, 1);            /* type 4 naming an x2APIC-listed CPU */
+	x2apic_nmi(1, 0, 1);           /* type 0xA naming an xAPIC-listed one */
+	CHECK_EQ(parse(rsdp, 36, &info), ACPI_OK);
+	CHECK_EQ(info.ncpus, 4);
+	CHECK_EQ(info.nnmis, 4);
+	CHECK(info.nmis[0].x2apic);
+	CHECK_EQ(info.nmis[0].uid, 400);
+	CHECK(!info.nmis[0].all_cpus);
+	CHECK(info.nmis[1].all_cpus);
+	CHECK(!info.nmis[2].x2apic);
+	const struct acpi_cpu *c300 = acpi_cpu_by_apic_id(&info, 300);
+	CHECK(c300 && c300->x2apic && c300->uid == 400);
+	struct acpi_nmi_pins p = acpi_nmi_pins(&info, c300);
+	CHECK_EQ(p.lint, LINT0 | LINT1);
+	CHECK(p.from_madt);
+	p = acpi_nmi_pins(&info, acpi_cpu_by_apic_id(&info, 301));
+	CHECK_EQ(p.lint, LINT0 | LINT1);
+	p = acpi_nmi_pins(&info, acpi_cpu_by_apic_id(&info, 1));
+	CHECK_EQ(p.lint, LINT0 | LINT1);
+	p = acpi_nmi_pins(&info, acpi_cpu_by_apic_id(&info, 0)); /* the all entry */
+	CHECK_EQ(p.lint, LINT0);
+	CHECK(p.from_madt);
+}
+
+/* MPS INTI flags bits 1:0: 11 active low; 01 high, 00 conforming (high),
+ * 10 reserved (high); the trigger bits change nothing. */
+HTEST(acpi_nmi_polarity_from_the_flags)
+{
+	uint8_t rsdp[20];
+	struct acpi_info info;
+	v1(rsdp, 4); /* UIDs 0..3 */
+	lapic_nmi(0, 0xf, 1); /* active low, level */
+	lapic_nmi(1, 0x5, 1); /* active high, edge */
+	lapic_nmi(2, 0x3, 0); /* active low, conforming trigger */
+	lapic_nmi(2, 0x2, 1); /* reserved polarity */
+	lapic_nmi(3, 0x1, 1); /* first: active high ... */
+	lapic_nmi(3, 0x3, 1); /* ... so this contradiction is not taken */
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_OK);
+	CHECK_EQ(info.nmis[0].flags, 0xf);
+	struct acpi_nmi_pins p = acpi_nmi_pins(&info, &info.cpus[0]);
+	CHECK_EQ(p.lint, LINT1);
+	CHECK_EQ(p.active_low, LINT1);
+	p = acpi_nmi_pins(&info, &info.cpus[1]);
+	CHECK_EQ(p.active_low, 0);
+	p = acpi_nmi_pins(&info, &info.cpus[2]);
+	CHECK_EQ(p.lint, LINT0 | LINT1);
+	CHECK_EQ(p.active_low, LINT0);
+	p = acpi_nmi_pins(&info, &info.cpus[3]);
+	CHECK_EQ(p.lint, LINT1);
+	CHECK_EQ(p.active_low, 0);
+}
+
+HTEST(acpi_nmi_bad_lint_is_kept_out)
+{
+	uint8_t rsdp[36];
+	struct acpi_info info;
+	v2(rsdp, 2);
+	lapic_nmi(0xff, 0, 2);
+	x2apic_nmi(0xffffffffu, 0, 0xff);
+	lapic_nmi(1, 0, 0);
+	CHECK_EQ(parse(rsdp, 36, &info), ACPI_OK); /* the MADT stands */
+	CHECK_EQ(info.ncpus, 2);
+	CHECK_EQ(info.nmis_bad_lint, 2);
+	CHECK_EQ(info.nnmis, 1);
+	CHECK_EQ(info.nmis[0].lint, 0);
+	struct acpi_nmi_pins p = acpi_nmi_pins(&info, &info.cpus[0]);
+	CHECK_EQ(p.lint, LINT1); /* the bad entries named it: convention */
+	CHECK(!p.from_madt);
+	CHECK_EQ(acpi_nmi_pins(&info, &info.cpus[1]).lint, LINT0);
+}
+
+HTEST(acpi_nmi_short_entries_refused_long_ones_read)
+{
+	uint8_t rsdp[36];
+	struct acpi_info info;
+	v2(rsdp, 1);
+	lapic_nmi_len(0xff, 0, 1, 5);
+	CHECK_EQ(parse(rsdp, 36, &info), ACPI_E_MADT);
+	v2(rsdp, 1);
+	x2apic_nmi_len(0xffffffffu, 0, 1, 11);
+	CHECK_EQ(parse(rsdp, 36, &info), ACPI_E_MADT);
+	/* Longer than this revision's: the known fields are read. */
+	v2(rsdp, 1);
+	lapic_nmi_len(0xff, 3, 0, 8);
+	x2apic_nmi_len(0xffffffffu, 0, 1, 16);
+	CHECK_EQ(parse(rsdp, 36, &info), ACPI_OK);
+	CHECK_EQ(info.nnmis, 2);
+	struct acpi_nmi_pins p = acpi_nmi_pins(&info, &info.cpus[0]);
+	CHECK_EQ(p.lint, LINT0 | LINT1);
+	CHECK_EQ(p.active_low, LINT0);
+}
+
+HTEST(acpi_nmi_too_many_are_counted)
+{
+	uint8_t rsdp[20];
+	struct acpi_info info;
+	v1(rsdp, 1);
+	for (unsigned i = 0; i < ACPI_MAX_NMIS + 3; i++)
+		lapic_nmi((uint8_t)(10 + i), 0, 1);
+	CHECK_EQ(parse(rsdp, 20, &info), ACPI_OK);
+	CHECK_EQ(info.nnmis, ACPI_MAX_NMIS);
+	CHECK_EQ(info.nmis_dropped, 3);
+	CHECK_EQ(info.nmis[ACPI_MAX_NMIS - 1].uid, 10 + ACPI_MAX_NMIS - 1);
+}

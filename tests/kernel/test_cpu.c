@@ -1,7 +1,9 @@
 /*
  * test_cpu.c - per-CPU state, the timer, the TSC rate and the boot-time
- * page-table promises (identity map gone, kernel image W^X).
+ * page-table promises (identity map gone, kernel image W^X), the LAPIC's
+ * NMI pins.
  */
+#include "acpi.h"
 #include "arch/x86.h"
 #include "bkl.h"
 #include "bootinfo.h"
@@ -16,6 +18,7 @@
 #include "lapic.h"
 #include "memlayout.h"
 #include "percpu.h"
+#include "smp.h"
 #include "trap.h"
 #include "vm.h"
 
@@ -247,4 +250,73 @@ KTEST(lapic_stuck_in_service_bit_is_cleared)
 		kernel_wait(); /* bounded: a dead timer fails, not hangs */
 	cli();
 	KT_EXPECT(lapic_ticks() >= ticks + 2);
+}
+
+/* The LVT LINT fields lapic.c sets (SDM 3A §11.5.1, Figure 11-8): mask
+ * bit 16, delivery mode bits 10:8 (100 = NMI), input pin polarity bit 13
+ * (1 = active low), trigger mode bit 15 (0 = edge). */
+#define LVT_MASK (1u << 16)
+#define LVT_DELIVERY_MODE (7u << 8)
+#define LVT_DELIVERY_NMI (4u << 8)
+#define LVT_ACTIVE_LOW (1u << 13)
+#define LVT_LEVEL (1u << 15)
+
+struct lint_state {
+	u32 apic_id;
+	u32 lvt[2];
+};
+
+static void read_lints(void *arg)
+{
+	struct lint_state *s = arg;
+	s->apic_id = lapic_id();
+	s->lvt[0] = lapic_lvt_lint(0);
+	s->lvt[1] = lapic_lvt_lint(1);
+}
+
+/* Every online CPU's LINT0 and LINT1 as the MADT's NMI entries for its
+ * ACPI UID say (acpi_nmi_pins(), by APIC ID in the MADT's CPU list): NMI
+ * delivery, edge, the named polarity, on each pin named; masked on any
+ * other.  QEMU's MADT names LINT1 for all processors (a type-4 entry,
+ * UID 0xFF), so there the answer must come from the MADT; Bochs's BIOS
+ * may list none, and then it is the convention, LINT1: the case says
+ * which it saw. */
+KTEST(lapic_nmi_pins_as_the_madt_says)
+{
+	const struct acpi_info *info = smp_acpi_info();
+	u32 r[4];
+	cpuid(1, 0, r);
+	bool qemu = r[2] >> 31; /* CPUID's hypervisor bit: QEMU sets it, Bochs not */
+
+	for (unsigned i = 0; i < smp_cpus_online(); i++) {
+		struct lint_state s = {0};
+		if (i == 0)
+			read_lints(&s);
+		else
+			KT_EXPECT_EQ(smp_call(smp_cpu(i), read_lints, &s), 0);
+		KT_EXPECT_EQ(s.apic_id, smp_cpu(i)->apic_id);
+		struct acpi_nmi_pins p =
+			acpi_nmi_pins(info, acpi_cpu_by_apic_id(info, s.apic_id));
+		for (unsigned pin = 0; pin < 2; pin++) {
+			u32 lvt = s.lvt[pin];
+			u32 fields = LVT_MASK | LVT_DELIVERY_MODE | LVT_ACTIVE_LOW | LVT_LEVEL;
+			if (!(p.lint & (1u << pin)))
+				KT_EXPECT(lvt & LVT_MASK);
+			else
+				KT_EXPECT_EQ(lvt & fields,
+					     LVT_DELIVERY_NMI |
+						     (p.active_low & (1u << pin) ? LVT_ACTIVE_LOW : 0));
+		}
+		kprintf("    # cpu apic %u: NMI pins %x (bit n: LINTn), active low %x, "
+			"from %s; LVT LINT0 %x, LINT1 %x\n",
+			s.apic_id, p.lint, p.active_low,
+			p.from_madt ? "the MADT" : "the MP convention", s.lvt[0], s.lvt[1]);
+		if (qemu) {
+			KT_EXPECT(p.from_madt);
+			KT_EXPECT_EQ(p.lint, 2u); /* LINT1, where the monitor's nmi lands */
+			KT_EXPECT_EQ(p.active_low, 0);
+		}
+	}
+	if (qemu)
+		KT_EXPECT(info != NULL);
 }

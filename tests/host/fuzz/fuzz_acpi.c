@@ -12,7 +12,11 @@
  * on error the output is untouched; on success 1 <= ncpus <=
  * ACPI_MAX_CPUS with distinct APIC IDs, an xAPIC ID is never 0xff, every
  * counted processor came from a walked entry, and the revision is the
- * RSDP's.
+ * RSDP's; at most ACPI_MAX_NMIS NMI entries, each naming LINT0 or LINT1,
+ * every one counted (kept, dropped or bad) from a walked entry, and the
+ * NMI pins acpi_nmi_pins() gives every listed CPU (and an unlisted one)
+ * within LINT0|LINT1, never none, active low only on a pin it names, the
+ * convention (LINT1, active high) exactly when no entry names the CPU.
  *
  *   make fuzz (build/fuzz/fuzz_acpi), tests/host/fuzz/corpus/acpi/
  */
@@ -63,6 +67,20 @@ static const void *map(uint64_t phys, uint32_t len, void *ctx)
 	return maps[nmaps++] = p;
 }
 
+/* acpi_nmi_pins() for @cpu against a direct reading of the entries. */
+static void check_nmi_pins(const struct acpi_info *a, const struct acpi_cpu *cpu)
+{
+	struct acpi_nmi_pins p = acpi_nmi_pins(a, cpu);
+	bool named = false;
+	for (uint32_t i = 0; i < a->nnmis; i++)
+		named |= a->nmis[i].all_cpus || (cpu && cpu->uid == a->nmis[i].uid);
+	FUZZ_CHECK(p.from_madt == named);
+	FUZZ_CHECK(p.lint != 0 && (p.lint & ~3u) == 0);
+	FUZZ_CHECK((p.active_low & ~p.lint) == 0);
+	if (!named)
+		FUZZ_CHECK(p.lint == 2 && p.active_low == 0);
+}
+
 static void unmap_all(void)
 {
 	while (nmaps)
@@ -111,11 +129,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(a.ncpus >= 1 && a.ncpus <= ACPI_MAX_CPUS);
 		FUZZ_CHECK(a.revision == rsdp[15]);
 		FUZZ_CHECK(!a.xsdt || a.revision >= 2);
-		FUZZ_CHECK(a.madt_entries >= a.ncpus + a.cpus_disabled + a.cpus_dropped);
+		FUZZ_CHECK(a.madt_entries >= a.ncpus + a.cpus_disabled + a.cpus_dropped +
+						 a.nnmis + a.nmis_dropped + a.nmis_bad_lint);
 		for (uint32_t i = 0; i < a.ncpus; i++) {
 			FUZZ_CHECK(a.cpus[i].x2apic || a.cpus[i].apic_id < 0xff);
 			for (uint32_t j = 0; j < i; j++)
 				FUZZ_CHECK(a.cpus[i].apic_id != a.cpus[j].apic_id);
+			FUZZ_CHECK(acpi_cpu_by_apic_id(&a, a.cpus[i].apic_id) == &a.cpus[i]);
+			check_nmi_pins(&a, &a.cpus[i]);
+		}
+		check_nmi_pins(&a, NULL);
+		FUZZ_CHECK(a.nnmis <= ACPI_MAX_NMIS);
+		FUZZ_CHECK(!a.nmis_dropped || a.nnmis == ACPI_MAX_NMIS);
+		for (uint32_t i = 0; i < a.nnmis; i++) {
+			FUZZ_CHECK(a.nmis[i].lint <= 1);
+			FUZZ_CHECK(!a.nmis[i].all_cpus ||
+				   a.nmis[i].uid == (a.nmis[i].x2apic ? 0xffffffffu : 0xffu));
 		}
 	}
 	free(rsdp);

@@ -195,7 +195,7 @@ HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -DHOST_TEST \
 	-DAPP_ELF_PATH='"$(B)/apps/hello.elf"' \
 	-DDRIVER_ELF_PATH='"$(B)/drivers/null.elf"'
 HOST_PURE := kernel/mb2.c kernel/fbcon.c kernel/font.c kernel/acpi.c kernel/tsc_rate.c \
-	kernel/coreclock.c \
+	kernel/coreclock.c kernel/pmu_events.c \
 	kernel/elf.c kernel/pmm_core.c kernel/vm.c \
 	kernel/errno.c bench/stats.c slots/view.c $(wildcard slots/flush_*.c) \
 	bench/tlbsim/tlb_rules.c bench/tlbsim/tlbsim.c bench/tlbsim/presets.c \

@@ -14,6 +14,7 @@
 #include "ipc.h"
 #include "lapic.h"
 #include "percpu.h"
+#include "pmu.h"
 #include "stats.h"
 #include "summary.h"
 #include "user.h"
@@ -23,6 +24,7 @@ static u64 timer_overhead; /* median of the "timer" row, in TSC ticks */
 static struct slot_counters last; /* at the end of the previous report */
 static u64 last_fastpath;         /* cpu->counters.fastpath_calls, likewise */
 static struct coreclock_sample last_clock; /* APERF/MPERF, likewise */
+static struct pmu_sample last_pmu;         /* the PMU's counters, likewise */
 
 /* The counters a row reports from, as they are now. */
 static void mark_counters(void)
@@ -30,6 +32,31 @@ static void mark_counters(void)
 	last = this_cpu()->slots.counters;
 	last_fastpath = this_cpu()->counters.fastpath_calls;
 	cpu_core_clock_sample(&last_clock);
+	pmu_sample(&last_pmu);
+}
+
+/* The PMU's counts over the row's window (pmu.h), where they are
+ * counted: ",\"pmu_instructions\":N,\"pmu_itlb_walks\":N..." totals,
+ * per round trip once divided by counters_per, as the kernel's own
+ * counters.  Empty where there are none. */
+static void pmu_fields(char *buf, size_t size)
+{
+	const struct pmu_event_set *set = pmu_events();
+	struct pmu_sample now;
+	size_t len = 0;
+	buf[0] = '\0';
+	pmu_sample(&now);
+	for (u32 i = 0; set && i < set->n; i++) {
+		u64 d;
+		if (!pmu_delta_of(&last_pmu, &now, i, &d))
+			return;
+		len += (size_t)ksnprintf(buf + len, size - len, ",\"pmu_%s\":%lu",
+					 set->ev[i].name, d);
+		if (len >= size) {
+			buf[0] = '\0'; /* cut short: better none than half */
+			return;
+		}
+	}
 }
 
 /* The row's figures in core cycles, where the CPU has APERF/MPERF: its
@@ -62,11 +89,11 @@ static void print_env(void)
 		"\"nx\":%d,\"smep\":%d,\"smap\":%d,\"x2apic\":%d,"
 		"\"invariant_tsc\":%d,\"rdtscp\":%d,\"tsc_hz\":%lu,"
 		"\"tsc_source\":\"%s\",\"aperfmperf\":%d,\"core_clock\":\"%s\","
-		"\"flush\":\"%s\"}\n",
+		"\"pmu\":\"%s\",\"flush\":\"%s\"}\n",
 		f->vendor, f->brand, f->hypervisor, f->family, f->model, f->pcid,
 		f->invpcid, f->pge, f->nx, f->smep, f->smap, f->x2apic,
 		f->invariant_tsc, f->rdtscp, f->tsc_hz, f->tsc_source, f->aperfmperf,
-		f->core_clock_note, FLUSH_NAME);
+		f->core_clock_note, pmu_note(), FLUSH_NAME);
 }
 
 /* Kernel work per round trip: the counters moved between the previous
@@ -75,8 +102,9 @@ static void print_row(const char *name, u64 param, u64 cold,
 		      const struct bench_stats *s, u64 overhead, u64 samples)
 {
 	const struct slot_counters *now = &this_cpu()->slots.counters;
-	char mech[BENCH_NAME_MAX + 8], core[160];
+	char mech[BENCH_NAME_MAX + 8], core[160], counted[160];
 	u64 core_median = core_fields(core, sizeof(core), s);
+	pmu_fields(counted, sizeof(counted));
 	/* "MECHANISM[/BENCH]": "slot" is this build's strategy, "cr3" names
 	 * its PCID variant in PCID builds; the bench defaults to a round trip. */
 	const char *slash = name;
@@ -96,12 +124,13 @@ static void print_row(const char *name, u64 param, u64 cold,
 		"\"median\":%lu,\"p10\":%lu,\"p90\":%lu,\"min\":%lu,\"max\":%lu,"
 		"\"n\":%lu,\"cold\":%lu,\"overhead\":%lu,\"unit\":\"tsc\","
 		"\"cr3_writes\":%lu,\"invlpgs\":%lu,\"invpcids\":%lu,"
-		"\"pml4e_writes\":%lu,\"fastpath\":%lu,\"counters_per\":%lu%s}\n",
+		"\"pml4e_writes\":%lu,\"fastpath\":%lu,\"counters_per\":%lu%s%s}\n",
 		mech, bench, param, s->median, s->p10, s->p90, s->min, s->max, s->n, cold,
 		overhead, now->cr3_writes - last.cr3_writes,
 		now->invlpgs - last.invlpgs, now->invpcids - last.invpcids,
 		now->pml4e_writes - last.pml4e_writes,
-		this_cpu()->counters.fastpath_calls - last_fastpath, samples, core);
+		this_cpu()->counters.fastpath_calls - last_fastpath, samples, core,
+		counted);
 	summary_add(mech, bench, s, core_median);
 }
 

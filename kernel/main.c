@@ -18,6 +18,7 @@
 #include "lapic.h"
 #include "nmitest.h"
 #include "percpu.h"
+#include "pmu.h"
 #include "bkl.h"
 #include "smp.h"
 #include "pmm.h"
@@ -82,6 +83,7 @@ void kmain(u32 magic, u64 info_phys)
 	idt_init();
 	cpu_enable_protection();
 	cpu_probe_core_clock(); /* its RDMSRs may #GP: after idt_init() */
+	pmu_init();             /* likewise */
 	percpu_init_slots();
 	pic_disable();
 	smp_read_acpi(&boot_info); /* the FADT's PM timer, for the clocks */

@@ -108,9 +108,20 @@ def commit():
         return "unknown"
 
 
+# The PMU's counts (kernel/pmu.h) a row may carry, with their labels.
+PMU_LABELS = {"pmu_instructions": "instr", "pmu_dtlb_load_walks": "dtlb-ld",
+              "pmu_dtlb_store_walks": "dtlb-st", "pmu_dtlb_walks": "dtlb",
+              "pmu_itlb_walks": "itlb"}
+
+
+def count(v):
+    return f"{v:.0f}" if v == int(v) else f"{v:.2f}"
+
+
 def per_trip(r):
     """Kernel counters per round trip: 'cr3 2 invlpg 0 invpcid 0 pml4e 4
-    fast 1' (fast: gates entered by the fast path)."""
+    fast 1' (fast: gates entered by the fast path), then the PMU's where
+    the row has them: '| instr 312 dtlb-ld 0.01 dtlb-st 0 itlb 0.02'."""
     n = r.get("counters_per") or 0
     if not n:
         return "-"
@@ -118,9 +129,16 @@ def per_trip(r):
     for key, label in (("cr3_writes", "cr3"), ("invlpgs", "invlpg"),
                        ("invpcids", "invpcid"), ("pml4e_writes", "pml4e"),
                        ("fastpath", "fast")):
-        v = r.get(key, 0) / n
-        parts.append(f"{label} {v:.0f}" if v == int(v) else f"{label} {v:.2f}")
-    return " ".join(parts)
+        parts.append(f"{label} {count(r.get(key, 0) / n)}")
+    pmu = [f"{PMU_LABELS.get(k, k[4:])} {count(r[k] / n)}" for k in r if k.startswith("pmu_")]
+    return " ".join(parts + (["|"] + pmu if pmu else []))
+
+
+def walks_per_trip(r):
+    """Every TLB page walk the PMU counted, per round trip, or None."""
+    keys = [k for k in r if k.startswith("pmu_") and k.endswith("walks")]
+    n = r.get("counters_per") or 0
+    return sum(r[k] for k in keys) / n if keys and n else None
 
 
 # The mechanism order and the buffer-bench names are plot.py's.
@@ -189,7 +207,11 @@ def print_table(accel, accel_line, env, rows, pcid_in=()):
     ref_name = "cr3-pcid" if any(r["mechanism"] == "cr3-pcid" for r in trips) else "cr3"
     ref = next((r["median"] for r in trips if r["mechanism"] == ref_name), 0)
     ns = unit == "tsc-ticks" and accel in ("kvm", "pc") and env.get("tsc_hz")
-    print("   TLB-miss counts: not measured (Slotgate reads no PMU; no guest here has one)")
+    if any(walks_per_trip(r) is not None for r in rows):
+        print(f"   TLB walks: counted by the PMU ({env.get('pmu')}), per round trip "
+              "after the '|' (instr: instructions retired)")
+    else:
+        print(f"   TLB walks: not counted ({env.get('pmu') or 'this kernel reads no PMU'})")
     if ref_name == "cr3" and trips:
         where = [a for a in pcid_in if a != accel]
         print(f"   (no cr3-pcid row here, this build has no PCIDs: ratios to cr3; "
@@ -258,8 +280,10 @@ def print_matrix(rows, label, title, work=False):
             r = cell.get((m, p))
             if r and work:
                 n = r.get("counters_per") or 1
+                walks = walks_per_trip(r)
                 line.append(f"{r['median']} (cr3 {r.get('cr3_writes', 0) / n:.0f} "
-                            f"invlpg {r.get('invlpgs', 0) / n:.0f})")
+                            f"invlpg {r.get('invlpgs', 0) / n:.0f}"
+                            + (f" walks {walks:.2f})" if walks is not None else ")"))
             else:
                 line.append(r["median"] if r else "-")
         lines.append(line)
@@ -395,7 +419,7 @@ def main():
               "p90", "min", "max", "n", "cold", "overhead", "unit", "cr3_writes",
               "invlpgs", "invpcids", "pml4e_writes", "fastpath", "counters_per",
               "core_median", "core_p10", "core_p90", "core_min", "core_milli",
-              "c0_milli"]
+              "c0_milli"] + list(PMU_LABELS)
     with open(os.path.join(args.out, "results.csv"), "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
         w.writeheader()

@@ -270,7 +270,9 @@ qemu_args() {
     # +invtsc: QEMU hides the host's invariant TSC from -cpu host (it
     # blocks migration); a run that reads TSC ticks must know (bench.py
     # warns without it).  A host without it gets the feature filtered out.
-    kvm) QARGS+=(-accel kvm -cpu host,+invtsc) ;;
+    # pmu=on: the virtual PMU the bench counts TLB walks with (kernel/pmu.h),
+    # said outright rather than left to the CPU model's default.
+    kvm) QARGS+=(-accel kvm -cpu host,+invtsc,pmu=on) ;;
     esac
     case ${COM1:-stdio} in
     none) # "-serial none" alone: a later -serial would become COM1

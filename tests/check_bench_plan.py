@@ -4,9 +4,9 @@ accelerator (scripts/bench.py plan()), on made-up hosts: a KVM host runs
 every strategy its CPU can, each skip said; a host without KVM runs
 reload under tcg; the exact references (icount, Bochs) are always there,
 once each.  Also the --dry-run command line, and the cycle table's
-core-cycle column (APERF/MPERF) from a made-up COM1 log, as a PC's would
-read: shown, starred where the row was not all C0, or said to be absent
-and why.  KTAP out."""
+core-cycle column (APERF/MPERF) and the PMU's TLB walks from made-up
+COM1 logs, as a PC's would read: shown (the core figure starred where
+the row was not all C0), or said to be absent and why.  KTAP out."""
 import contextlib
 import io
 import json
@@ -76,8 +76,8 @@ def case_dry_run_boots_nothing():
             and lines[0] == "tcg=b/reload/i.iso" and "booting" not in p.stderr)
 
 
-def bench_line(mech, median, **core):
-    row = {"mechanism": mech, "bench": "roundtrip", "param": 0, "median": median,
+def bench_line(mech, median, bench="roundtrip", param=0, **core):
+    row = {"mechanism": mech, "bench": bench, "param": param, "median": median,
            "p10": median, "p90": median, "min": median, "max": median, "n": 2000,
            "cold": median, "overhead": 0, "unit": "tsc", "counters_per": 2000}
     return "BENCH " + json.dumps(dict(row, **core))
@@ -129,9 +129,36 @@ def case_table_no_core_says_why():
             and "pin the CPU frequency" in out)
 
 
+def case_table_pmu_walks():
+    # 2000 round trips: 60 instructions, 0.01 load walks, 0.02 fetch walks
+    # each; a working-set point with 100 round trips and 50 walks.
+    pmu = {"pmu_instructions": 120000, "pmu_dtlb_load_walks": 20,
+           "pmu_dtlb_store_walks": 0, "pmu_itlb_walks": 40}
+    rc, out, csv_text = table_from_log(
+        {"pmu": "intel-hsw..icl: 4 events"},
+        [bench_line("timer", 20), bench_line("syscall", 100, **pmu),
+         bench_line("slot-reload", 300, "working-set", 4, counters_per=100,
+                    pmu_dtlb_load_walks=30, pmu_itlb_walks=20)])
+    sysc = next((l for l in out.splitlines() if l.split()[:1] == ["syscall"]), "")
+    ws = next((l for l in out.splitlines() if l.split()[:1] == ["4"]), "")
+    return (rc == 0 and sysc.endswith("| instr 60 dtlb-ld 0.01 dtlb-st 0 itlb 0.02")
+            and "walks 0.50)" in ws
+            and "TLB walks: counted by the PMU (intel-hsw..icl: 4 events)" in out
+            and ",120000," in csv_text)
+
+
+def case_table_no_pmu_says_why():
+    rc, out, _ = table_from_log({"pmu": "none: the counters do not count"},
+                                [bench_line("timer", 20), bench_line("syscall", 100)])
+    sysc = next((l for l in out.splitlines() if l.split()[:1] == ["syscall"]), "")
+    return (rc == 0 and "|" not in sysc
+            and "TLB walks: not counted (none: the counters do not count)" in out)
+
+
 CASES = [case_kvm_every_strategy, case_kvm_without_invpcid, case_kvm_without_pcid,
          case_no_kvm_is_tcg, case_paravirtual_kvm_is_tcg, case_references_once,
-         case_dry_run_boots_nothing, case_table_core_cycles, case_table_no_core_says_why]
+         case_dry_run_boots_nothing, case_table_core_cycles, case_table_no_core_says_why,
+         case_table_pmu_walks, case_table_no_pmu_says_why]
 
 
 def main():

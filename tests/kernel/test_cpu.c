@@ -18,6 +18,7 @@
 #include "lapic.h"
 #include "memlayout.h"
 #include "percpu.h"
+#include "pmu.h"
 #include "smp.h"
 #include "trap.h"
 #include "vm.h"
@@ -106,6 +107,59 @@ KTEST(core_clock_probe_refuses_missing_msrs)
 		KT_EXPECT(why != NULL);
 	else
 		KT_EXPECT_EQ(why == NULL, cpu_features.core_clock);
+}
+
+/* The PMU (pmu.h) is read exactly when the boot's probe found it
+ * counting: then two samples around a spin give an instruction count of
+ * at least the spin's; otherwise samples are invalid and the note says
+ * why.  No emulator here has counters that count. */
+KTEST(pmu_follows_the_probe)
+{
+	const struct pmu_event_set *set = pmu_events();
+	struct pmu_sample a, b;
+	u64 d = 0;
+
+	pmu_sample(&a);
+	for (volatile u32 n = 0; n < 10000; n = n + 1)
+		;
+	pmu_sample(&b);
+	KT_EXPECT_EQ(a.valid, set != NULL);
+	KT_EXPECT_EQ(pmu_delta_of(&a, &b, 0, &d), set != NULL);
+	if (set)
+		KT_EXPECT(d >= 10000);
+	else
+		KT_EXPECT(strncmp(pmu_note(), "none: ", 6) == 0);
+	KT_EXPECT(!pmu_delta_of(&a, &b, PMU_MAX_EVENTS, &d));
+}
+
+/* The probe itself, forced in each MSR layout: on a CPU whose counters
+ * are known not to work - QEMU's TCG has none (it reads zeros), and
+ * Bochs's Skylake enumerates architectural perfmon in CPUID.0AH but its
+ * counters stand still, as the boot's probe found - it must answer why
+ * in every layout, and the kernel go on (both emulators read zeros
+ * there rather than fault).
+ * Elsewhere it only runs.  Skipped while the bench's counters run: the
+ * probe stops what it programmed. */
+KTEST(pmu_probe_refuses_counters_that_do_not_count)
+{
+	static const struct pmu_event_set set = {
+		"test", 2, {{"instructions", 0xc0, 0x00}, {"itlb_walks", 0x85, 0x0e}}};
+	static const char *const names[] = {"intel", "amd-legacy", "amd-ext"};
+	const char *note = pmu_note();
+	bool dead = strcmp(cpu_features.hypervisor, "TCGTCGTCGTCG") == 0 ||
+		    strcmp(note, "none: the counters do not count") == 0 ||
+		    strcmp(note, "none: a performance-counter MSR faults") == 0;
+
+	if (pmu_events()) {
+		ktest_skip("the counters run for the bench");
+		return;
+	}
+	for (unsigned l = PMU_INTEL; l <= PMU_AMD_EXT; l++) {
+		const char *why = pmu_try((enum pmu_layout)l, &set);
+		kprintf("# pmu probe, %s layout: %s\n", names[l], why ? why : "counting");
+		if (dead)
+			KT_EXPECT(why != NULL);
+	}
 }
 
 static void read_at(void *p) { (void)*(volatile u64 *)p; }

@@ -93,8 +93,20 @@ enum pcid_grant {
  * this CPU's PML4, assigned now if it had none; pcid_own_of() the same for
  * @v's own PML4 - another PCID, so that a PCID only ever names one PML4
  * and a bit-63 load never reaches entries walked from another root.
- * pcid_release() gives back both. */
-u16 pcid_of(struct slot_cpu *c, struct view *v, enum pcid_grant *grant);
+ * pcid_release() gives back both.  pcid_give() is pcid_of()'s hand-out
+ * path; the kept path is inline, for both strategies' switch and the
+ * reload after an own address space: every gate and IPC round trip
+ * takes it twice. */
+u16 pcid_give(struct slot_cpu *c, struct view *v, enum pcid_grant *grant);
+static inline u16 pcid_of(struct slot_cpu *c, struct view *v, enum pcid_grant *grant)
+{
+	u16 p = v->pcid[c->id];
+
+	*grant = PCID_KEPT;
+	if (p)
+		return p;
+	return pcid_give(c, v, grant);
+}
 u16 pcid_own_of(struct slot_cpu *c, struct view *v, enum pcid_grant *grant);
 void pcid_release(struct slot_cpu *c, struct view *v);
 /* Does CR3 hold one of @v's PCIDs on @c now: which field holds it

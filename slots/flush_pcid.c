@@ -56,13 +56,8 @@ static u16 pcid_take(struct slot_cpu *c, struct view *v, bool own, u16 *held,
 	return p;
 }
 
-u16 pcid_of(struct slot_cpu *c, struct view *v, enum pcid_grant *grant)
+u16 pcid_give(struct slot_cpu *c, struct view *v, enum pcid_grant *grant)
 {
-	u16 p = v->pcid[c->id];
-
-	*grant = PCID_KEPT;
-	if (p)
-		return p;
 	return pcid_take(c, v, false, &v->pcid[c->id], grant);
 }
 

@@ -19,29 +19,18 @@ static struct {
 	char note[96];
 } pmu = {.note = "none: not probed"};
 
-static u32 sel_msr(enum pmu_layout l, unsigned i)
-{
-	switch (l) {
-	case PMU_INTEL:
-		return 0x186u + i;
-	case PMU_AMD_EXT:
-		return 0xc0010200u + 2 * i;
-	default:
-		return 0xc0010000u + i;
-	}
-}
+/* Where event i's select and counter MSRs are: base + stride * i. */
+static const struct {
+	u32 sel, ctr, stride;
+} msrs[] = {
+	[PMU_INTEL] = {0x186, 0xc1, 1},                 /* IA32_PERFEVTSELx, IA32_PMCx */
+	[PMU_AMD_LEGACY] = {0xc0010000, 0xc0010004, 1}, /* PERF_CTL0-3, PERF_CTR0-3 */
+	[PMU_AMD_EXT] = {0xc0010200, 0xc0010201, 2},    /* interleaved CTL/CTR pairs */
+};
 
-static u32 ctr_msr(enum pmu_layout l, unsigned i)
-{
-	switch (l) {
-	case PMU_INTEL:
-		return 0xc1u + i;
-	case PMU_AMD_EXT:
-		return 0xc0010201u + 2 * i;
-	default:
-		return 0xc0010004u + i;
-	}
-}
+static u32 sel_msr(enum pmu_layout l, unsigned i) { return msrs[l].sel + msrs[l].stride * i; }
+
+static u32 ctr_msr(enum pmu_layout l, unsigned i) { return msrs[l].ctr + msrs[l].stride * i; }
 
 /* Does this layout have a global enable to set as well? */
 static u32 global_msr(enum pmu_layout l)

@@ -12,8 +12,9 @@
  * reference clock, so ticks * dAPERF / dMPERF are core cycles (Linux's
  * turbostat computes its Bzy_MHz the same way).  The pair is there when
  * CPUID.06H:ECX[0] says so (Intel's "hardware coordination feedback",
- * AMD's EffFreq, same MSR numbers: APM 2 §17.3); cpu.h probes it once at
- * boot, since a hypervisor may advertise the bit and #GP on the read.
+ * AMD's EffFreq, same MSR numbers: APM vol. 2, "Effective Frequency
+ * Interface"); cpu.h probes it once at boot, since a hypervisor may
+ * advertise the bit and #GP on the read.
  *
  * A sample is one CPU's three counters read back to back; a figure is
  * made only from two samples of one CPU taken in order.  Also given:

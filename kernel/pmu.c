@@ -105,7 +105,7 @@ static bool find_counters(const struct pmu_event_set *set)
 	if (strcmp(cpu_features.vendor, "AuthenticAMD") == 0) {
 		cpuid(0x80000001, 0, r);
 		pmu.layout = r[2] & (1u << 23) ? PMU_AMD_EXT : PMU_AMD_LEGACY;
-		pmu.width = 48; /* APM 2 §13.2.1 */
+		pmu.width = 48; /* APM vol. 2 §13.2: 48-bit counters */
 		return true;
 	}
 	cpuid(0, 0, r);

@@ -38,7 +38,7 @@ CROSSING = {"syscall_entry", "syscall_return", "beyond_plain", "ipc_entry",
             "ipc_return", "fastpath_call[enter]"}
 SWAP = {"view_switch", "view_switch_ports", "flush_switch", "view_hide",
         "view_show", "tlb_write_pml4e", "tlb_write_cr3", "tlb_invlpg",
-        "tlb_invlpg_list", "tlb_invpcid", "pcid_of", "must_flush",
+        "tlb_invlpg_list", "tlb_invpcid", "pcid_of", "pcid_give", "must_flush",
         "view_own_cr3", "view_enter_own", "view_load_own", "slot_cpu_reload",
         "gate_enter_own_space", "gate_leave_own_space",
         "fastpath_enter_own_space", "fastpath_leave_own_space",

@@ -179,12 +179,11 @@ static void print_nmi_pins(struct acpi_nmi_pins nmi, bool ap)
 			  : !info	? "MP convention: no MADT"
 			  : info->nnmis ? "MP convention: the MADT names none for this CPU"
 					: "MP convention: the MADT names none";
+	char who[24] = "";
 	if (ap)
-		kprintf("lapic: cpu apic %u: NMI on %s%s (%s)\n", lapic_id(),
-			pins[nmi.lint & 3], low[nmi.active_low & 3], why);
-	else
-		kprintf("lapic: NMI on %s%s (%s)\n", pins[nmi.lint & 3],
-			low[nmi.active_low & 3], why);
+		ksnprintf(who, sizeof(who), "cpu apic %u: ", lapic_id());
+	kprintf("lapic: %sNMI on %s%s (%s)\n", who, pins[nmi.lint & 3],
+		low[nmi.active_low & 3], why);
 }
 
 /* Put this CPU's LAPIC in the mode @want_x2apic says, from whatever

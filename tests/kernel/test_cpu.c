@@ -95,10 +95,10 @@ KTEST(core_clock_follows_the_probe)
 }
 
 /* The probe itself, run whatever CPUID says: on a CPU without the pair
- * (every emulator here) it must come back with a reason - Bochs #GPs on
- * the RDMSR, QEMU's TCG reads 0 for an MSR it does not know - and the
- * kernel must go on.  Where CPUID does claim them it must agree with the
- * boot's probe. */
+ * it must come back with a reason - QEMU's TCG reads 0 for an MSR it does
+ * not know; Bochs claims the pair in CPUID but its counters stand still -
+ * and the kernel must go on.  Where CPUID does claim them it must agree
+ * with the boot's probe. */
 KTEST(core_clock_probe_refuses_missing_msrs)
 {
 	const char *why = cpu_core_clock_try();
